@@ -1,0 +1,137 @@
+"""Build the course: lessons in course/*.md → nbgrader source/ → student release/.
+
+Each step is a small function on a notebook; ``build_source`` composes them and
+``build_release`` hands the result to nbgrader's own ``generate_assignment``. The output is
+deterministic (cell ids come from the cell's place or grade id), so a rebuild of an unchanged
+course writes byte-identical notebooks.
+"""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from .nbgrader_cli import nbgrader
+
+ROOT = Path(__file__).resolve().parent.parent
+GRADED_KEYS = ("grade_id", "solution", "points")
+
+
+def assignment_name(lesson):
+    """``course/01_norms.md`` → assignment ``01_norms``."""
+    return Path(lesson).stem
+
+
+def notebook_name(lesson):
+    """``course/01_norms.md`` → notebook ``norms.ipynb`` (the topic, without the number)."""
+    return assignment_name(lesson).split("_", 1)[-1] + ".ipynb"
+
+
+def lessons(root=ROOT):
+    """The lesson files, in chapter order."""
+    return sorted((Path(root) / "course").glob("[0-9][0-9]_*.md"))
+
+
+def read_lesson(path):
+    """Parse a Jupytext markdown lesson into a notebook."""
+    return jupytext.read(path, fmt="md")
+
+
+def add_nbgrader_metadata(nb):
+    """Turn fence options (grade_id=…, solution=true, points=N) into nbgrader v3 cell metadata.
+
+    A cell with ``solution=true`` is an answer cell; a cell with ``points`` is a locked,
+    autograded test cell. Every other cell is left to the learner's reading.
+    """
+    for cell in nb.cells:
+        options = {key: cell.metadata.pop(key) for key in GRADED_KEYS if key in cell.metadata}
+        if not options:
+            continue
+        if "grade_id" not in options:
+            raise ValueError(f"a graded cell needs a grade_id: {cell.source[:60]!r}")
+        graded = "points" in options
+        cell.metadata["nbgrader"] = {
+            "grade": graded,
+            "grade_id": options["grade_id"],
+            "locked": graded,
+            "schema_version": 3,
+            "solution": bool(options.get("solution", False)),
+            "task": False,
+            **({"points": options["points"]} if graded else {}),
+        }
+    return nb
+
+
+def strip_jupytext_metadata(nb):
+    """Drop Jupytext's pairing metadata so it does not leak into the release."""
+    nb.metadata.pop("jupytext", None)
+    return nb
+
+
+def number_cells(nb):
+    """Give every cell a stable id: its grade id, or its position."""
+    for index, cell in enumerate(nb.cells):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        cell.id = grade_id or f"cell-{index:03d}"
+    return nb
+
+
+def check_graded_cells(nb, lesson):
+    """Fail early on duplicate grade ids or a solution cell without markers."""
+    seen = set()
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        if not meta:
+            continue
+        if meta["grade_id"] in seen:
+            raise ValueError(f"{lesson}: grade_id {meta['grade_id']!r} is used twice")
+        seen.add(meta["grade_id"])
+        if meta["solution"] and "### BEGIN SOLUTION" not in cell.source:
+            raise ValueError(f"{lesson}: solution cell {meta['grade_id']!r} has no BEGIN SOLUTION")
+    return nb
+
+
+def build_source(lesson, source_dir):
+    """Write ``source/<assignment>/<notebook>`` for one lesson; return its path."""
+    nb = read_lesson(lesson)
+    for step in (add_nbgrader_metadata, strip_jupytext_metadata, number_cells):
+        nb = step(nb)
+    check_graded_cells(nb, lesson)
+    out = Path(source_dir) / assignment_name(lesson) / notebook_name(lesson)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.validate(nb)
+    out.write_text(nbformat.writes(nb) + "\n")
+    return out
+
+
+def build_release(root, assignment, release_dir):
+    """Run nbgrader generate_assignment in a scratch course and copy its release out.
+
+    The scratch course keeps the build away from the instructor's gradebook.
+    """
+    with tempfile.TemporaryDirectory(prefix="lbl-build-") as scratch:
+        scratch = Path(scratch)
+        shutil.copy(Path(root) / "nbgrader_config.py", scratch)
+        shutil.copytree(Path(root) / "source" / assignment, scratch / "source" / assignment)
+        nbgrader("generate_assignment", assignment, "--force", course=scratch)
+        target = Path(release_dir) / assignment
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(scratch / "release" / assignment, target)
+        for notebook in target.glob("*.ipynb"):
+            nb = nbformat.read(notebook, as_version=4)
+            notebook.write_text(nbformat.writes(nb) + "\n")
+    return target
+
+
+def build(root=ROOT, out=None):
+    """Build source/ and release/ for every lesson under ``root`` (into ``out`` if given)."""
+    root, out = Path(root), Path(out or root)
+    built = []
+    for lesson in lessons(root):
+        build_source(lesson, out / "source")
+        if out != root:
+            shutil.copy(root / "nbgrader_config.py", out)
+        built.append(build_release(out, assignment_name(lesson), out / "release"))
+    return built

@@ -1,0 +1,78 @@
+"""The embedded sample class that ``make demo`` grades, made fresh from release/ and source/.
+
+- ada hands in the reference solutions;
+- bob hands in typical bugs, each taken from tests/variants (a known-wrong implementation);
+- cy hands in the release untouched;
+- dee hands in a notebook that is not valid JSON.
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+
+from .build import ROOT
+
+MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.MULTILINE)
+
+# bob's bugs: grade_id → a wrong variant under tests/variants/<assignment>/<grade_id>/
+BOB_BUGS = {
+    "01_norms": {
+        "dropout": "wrong_no_rescale",
+        "threshold": "wrong_ge_instead_of_gt",
+        "batch_norm2d": "wrong_running_var_biased",
+        "layer_norm": "wrong_eps_outside_sqrt",
+        "group_norm": "wrong_calls_torch_op",
+    }
+}
+
+
+def solution_code(cell):
+    """A source solution cell as a learner would hand it in: the markers removed."""
+    return MARKER.sub("", cell.source)
+
+
+def fill(release_nb, answers):
+    """A copy of a release notebook with the given solution cells' code replaced."""
+    nb = nbformat.from_dict(release_nb)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return nb
+
+
+def reference_answers(source_nb):
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: solution_code(cell)
+        for cell in source_nb.cells
+        if cell.metadata.get("nbgrader", {}).get("solution")
+    }
+
+
+def variant(assignment, grade_id, name, root=ROOT):
+    return (Path(root) / "tests" / "variants" / assignment / grade_id / f"{name}.py").read_text()
+
+
+def write_sample_class(course, root=ROOT):
+    """Write submitted/<student>/<assignment>/ for the four sample students; return their ids."""
+    for source in sorted(Path(root, "source").glob("*/*.ipynb")):
+        assignment = source.parent.name
+        release = nbformat.read(Path(root, "release", assignment, source.name), as_version=4)
+        reference = reference_answers(nbformat.read(source, as_version=4))
+        bugs = {
+            grade_id: variant(assignment, grade_id, name, root)
+            for grade_id, name in BOB_BUGS.get(assignment, {}).items()
+        }
+        notebooks = {
+            "ada": nbformat.writes(fill(release, reference)),
+            "bob": nbformat.writes(fill(release, reference | bugs)),
+            "cy": nbformat.writes(release),
+            "dee": nbformat.writes(release)[:2000],
+        }
+        for student, text in notebooks.items():
+            folder = Path(course, "submitted", student, assignment)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / source.name).write_text(text)
+            (folder / "timestamp.txt").write_text("2026-11-20 09:00:00.000000 UTC")
+    return ["ada", "bob", "cy", "dee"]

@@ -1,0 +1,1 @@
+"""What the lessons import to draw and to play: matplotlib figures and ipywidgets explorers."""

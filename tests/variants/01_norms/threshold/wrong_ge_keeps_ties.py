@@ -1,0 +1,22 @@
+"""Bug: keeps x when x >= threshold, so inputs exactly at the threshold are not replaced."""
+
+import torch
+from torch import nn
+
+
+class Threshold(nn.Module):
+    def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
+        super().__init__()
+        self.threshold = threshold
+        self.value = value
+        self.inplace = inplace
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        keep = input >= self.threshold
+        if self.inplace:
+            return input.masked_fill_(~keep, self.value)
+        return torch.where(keep, input, self.value)
+
+    def extra_repr(self) -> str:
+        inplace_str = ", inplace=True" if self.inplace else ""
+        return f"threshold={self.threshold}, value={self.value}{inplace_str}"
