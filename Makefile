@@ -1,0 +1,51 @@
+# Layer by Layer: every target sets up the project's venv first when it is missing or stale.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+WHO    ?= student
+
+.PHONY: setup demo test release lab grade feedback export lint format clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -c "import torch; assert torch.__version__.split('+')[0] == '2.13.0', torch.__version__"
+	touch $@
+
+demo: setup           ## build the course, then grade the sample class with nbgrader
+	$(PY) -m autograder demo
+
+test: setup           ## the whole test suite
+	$(PY) -m pytest
+
+release: setup        ## course/*.md → source/ → release/
+	$(PY) -m autograder build
+
+lab: setup            ## JupyterLab on release/ (WHO=author: on course/)
+ifeq ($(WHO),author)
+	$(VENV)/bin/jupyter lab --notebook-dir=course
+else
+	$(VENV)/bin/jupyter lab --notebook-dir=release
+endif
+
+grade: setup          ## autograde everything in submitted/
+	$(PY) -m autograder grade
+
+feedback: setup       ## feedback HTML for autograded submissions
+	$(PY) -m autograder feedback
+
+export: setup         ## grades.csv from the gradebook
+	$(PY) -m autograder export
+
+lint: setup
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,112 @@
+"""The full nbgrader cycle on the sample class: autograde, feedback, export, report."""
+
+import shutil
+
+import nbformat
+import pytest
+
+from autograder import grading
+from autograder.sample_class import BOB_BUGS, reference_answers, write_sample_class
+
+WARNS = """
+_Quiet = {name}
+
+
+class {name}(_Quiet):
+    def forward(self, *args):
+        torch.tensor(torch.ones(1))  # torch warns on stderr about copy-constructing a tensor
+        return super().forward(*args)
+"""
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, root):
+    """The sample class, plus eve whose layers print torch warnings, graded in a scratch course."""
+    course = tmp_path_factory.mktemp("course")
+    shutil.copy(root / "nbgrader_config.py", course)
+    shutil.copytree(root / "source", course / "source")
+    write_sample_class(course, root)
+    for source in sorted((root / "source").glob("*/*.ipynb")):
+        ada = course / "submitted" / "ada" / source.parent.name / source.name
+        eve = course / "submitted" / "eve" / source.parent.name / source.name
+        eve.parent.mkdir(parents=True)
+        nb = nbformat.read(ada, as_version=4)
+        for cell in nb.cells:
+            name = class_name(cell.source)
+            if "solution" in cell.metadata.get("nbgrader", {}) and name:
+                cell.source += "\n" + WARNS.format(name=name)
+        nbformat.write(nb, eve)
+    outcomes = grading.grade(course)
+    grading.feedback(course)
+    grading.export(course)
+    return course, outcomes
+
+
+def class_name(code):
+    lines = [line for line in code.splitlines() if line.startswith("class ")]
+    return lines[0].split()[1].split("(")[0] if lines else None
+
+
+def assignments(root):
+    return sorted(p.name for p in (root / "source").iterdir())
+
+
+def test_reference_solutions_earn_full_marks(graded, root):
+    course, _ = graded
+    for assignment in assignments(root):
+        for student in ("ada", "eve"):
+            marks = grading.scores(course, assignment)[student]
+            lost = {cell: s for cell, s in marks.items() if s[0] != s[1]}
+            assert not lost, f"{student} lost points in {assignment}: {lost}"
+
+
+def test_each_typical_bug_costs_its_exercise(graded, root):
+    course, _ = graded
+    for assignment in assignments(root):
+        marks = grading.scores(course, assignment)["bob"]
+        for cell, (score, max_score) in marks.items():
+            buggy = cell.removesuffix("_test") in BOB_BUGS.get(assignment, {})
+            assert score == (0 if buggy else max_score), f"bob's {cell}: {score}/{max_score}"
+
+
+def test_untouched_release_scores_zero(graded, root):
+    course, _ = graded
+    for assignment in assignments(root):
+        marks = grading.scores(course, assignment)["cy"]
+        assert marks and sum(score for score, _ in marks.values()) == 0
+
+
+def test_broken_notebook_is_reported_and_others_are_graded(graded):
+    course, outcomes = graded
+    by_student = {o.student: o for o in outcomes}
+    assert not by_student["dee"].graded
+    assert "is not valid JSON" in by_student["dee"].reason
+    assert all(by_student[s].graded for s in ("ada", "bob", "cy", "eve"))
+
+
+def test_feedback_export_and_report(graded, root):
+    course, outcomes = graded
+    for student in ("ada", "bob", "cy"):
+        assert list((course / "feedback" / student).rglob("*.html")), student
+    csv = (course / "grades.csv").read_text()
+    assert all(student in csv for student in ("ada", "bob", "cy"))
+    for assignment in assignments(root):
+        text = grading.report(course, assignment, outcomes)
+        assert "dee: NOT GRADED" in text and "ada: feedback in" in text
+
+
+def test_a_failed_regrade_keeps_the_earlier_grade(graded, root):
+    course, _ = graded
+    assignment = assignments(root)[0]
+    before = grading.scores(course, assignment)["ada"]
+    notebook = next((course / "submitted" / "ada" / assignment).glob("*.ipynb"))
+    notebook.write_text(notebook.read_text()[:500])
+    (outcome,) = grading.grade(course, assignment, "ada", force=True)
+    assert not outcome.graded and "not valid JSON" in outcome.reason
+    assert grading.scores(course, assignment)["ada"] == before
+
+
+def test_reference_answers_drop_the_markers(root):
+    for source in (root / "source").glob("*/*.ipynb"):
+        for code in reference_answers(nbformat.read(source, as_version=4)).values():
+            assert "### BEGIN SOLUTION" not in code and "### END SOLUTION" not in code
