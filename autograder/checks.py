@@ -199,7 +199,9 @@ def _run_forward(module, inputs, where, forbidden, what="forward"):
 
 
 def _tensors(out):
-    return [t for t in (out if isinstance(out, (tuple, list)) else (out,)) if t is not None]
+    """The floating-point tensors of an output (a tensor or a tuple), the ones with gradients."""
+    items = out if isinstance(out, (tuple, list)) else (out,)
+    return [t for t in items if isinstance(t, torch.Tensor) and t.is_floating_point()]
 
 
 def _weighted_sum(outputs, grads):

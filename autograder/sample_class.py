@@ -19,8 +19,8 @@ MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.MULTILINE)
 BOB_BUGS = {
     "01_norms": {
         "dropout": "wrong_no_rescale",
-        "threshold": "wrong_ge_instead_of_gt",
-        "batch_norm2d": "wrong_running_var_biased",
+        "threshold": "wrong_ge_keeps_ties",
+        "batch_norm2d": "wrong_running_stats_not_updated",
         "layer_norm": "wrong_eps_outside_sqrt",
         "group_norm": "wrong_calls_torch_op",
     }

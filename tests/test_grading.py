@@ -110,3 +110,11 @@ def test_reference_answers_drop_the_markers(root):
     for source in (root / "source").glob("*/*.ipynb"):
         for code in reference_answers(nbformat.read(source, as_version=4)).values():
             assert "### BEGIN SOLUTION" not in code and "### END SOLUTION" not in code
+
+
+def test_eves_layers_really_warn():
+    """eve's full marks mean something only if her layers do print a warning."""
+    import torch
+
+    with pytest.warns(UserWarning):
+        torch.tensor(torch.ones(1))

@@ -59,8 +59,8 @@ class SwitchableNorm2d(nn.Module):
             else:
                 factor = self.momentum
             with torch.no_grad():
-                self.running_mean.lerp_(mu_bn.flatten(), factor)
-                self.running_var.lerp_(var_bn.flatten() * count / (count - 1), factor)
+                self.running_mean.lerp_(mu_bn.reshape(c), factor)
+                self.running_var.lerp_(var_bn.reshape(c) * count / (count - 1), factor)
         else:
             mu_bn = self.running_mean.view(1, c, 1, 1)
             var_bn = self.running_var.view(1, c, 1, 1)
