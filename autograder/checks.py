@@ -49,11 +49,18 @@ class Case:
         return tuple(x.to(DEVICE, DTYPE if x.is_floating_point() else x.dtype) for x in inputs)
 
     def describe(self, cls_name):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.init.items())
+        args = ", ".join(f"{k}={_short(v)}" for k, v in self.init.items())
         shape = self.label or "input of shape " + (
             str(tuple(self.input)) if isinstance(self.input, tuple) else "(custom)"
         )
         return f"{cls_name}({args}) on {shape}"
+
+
+def _short(value):
+    """repr for a constructor argument; a tensor is shown by its shape only."""
+    if isinstance(value, torch.Tensor):
+        return f"<tensor of shape {tuple(value.shape)}>"
+    return repr(value)
 
 
 @contextlib.contextmanager
@@ -158,11 +165,19 @@ def _check_structure(mine, ref, where):
 
 
 def _randomize(module):
-    """Give a module's floating parameters and buffers random values (variances stay positive)."""
+    """Give a module's parameters and buffers random values of their kind.
+
+    Parameters get normal values; floating buffers (running statistics, random samples) get
+    uniform values in [0, 1), variances in [0.5, 1.5); integer buffers (step counters) get 3.
+    """
     with torch.no_grad():
-        for name, t in module.state_dict().items():
+        for p in module.parameters():
+            p.copy_(torch.randn_like(p))
+        for name, t in module.named_buffers():
+            if t is None:
+                continue
             if t.is_floating_point():
-                t.copy_(torch.rand_like(t) + 0.5 if name.endswith("var") else torch.randn_like(t))
+                t.copy_(torch.rand_like(t) + (0.5 if name.endswith("var") else 0.0))
             else:
                 t.fill_(3)
 
@@ -213,9 +228,19 @@ def _compare_step(mine, ref, case, where, forbidden, hint, backward=True):
     inputs = case.make_inputs()
     mine_in = tuple(x.clone().requires_grad_(backward and x.is_floating_point()) for x in inputs)
     ref_in = tuple(x.clone().requires_grad_(backward and x.is_floating_point()) for x in inputs)
-    expected = ref(*ref_in)
-    got = _run_forward(mine, mine_in, where, forbidden)
+    # Layers see copies of the leaves, so in-place layers work and gradients reach the leaves.
+    ref_seen = tuple(x * 1 if x.requires_grad else x for x in ref_in)
+    mine_seen = tuple(x * 1 if x.requires_grad else x for x in mine_in)
+    expected = ref(*ref_seen)
+    got = _run_forward(mine, mine_seen, where, forbidden)
     assert_close(got, expected, where, "output", hint)
+    assert_close(
+        mine_seen,
+        ref_seen,
+        where,
+        "input after forward",
+        "change the input in place only when inplace=True.",
+    )
     if not backward:
         return
     if not any(t.requires_grad for t in _tensors(expected)):
@@ -436,10 +461,16 @@ def _check_dropout_values(got, x, p, where, whole_channels):
             "some channels are only partly zeroed.",
             "Dropout2d keeps or drops each (sample, channel) map as a whole.",
         )
-    if not whole_channels and x[0, 0].numel() > 1 and p > 0:
+    if not whole_channels and x.dim() > 2 and x[0, 0].numel() > 1 and p > 0:
         per_map = kept.flatten(2)
         if bool((per_map.any(-1) == per_map.all(-1)).all()):
             _fail(where, "drops whole channels.", "nn.Dropout drops single elements.")
+    if units.dim() > 1 and units.shape[0] > 1 and 0 < p < 1 and bool((units == units[:1]).all()):
+        _fail(
+            where,
+            "every sample in the batch got the same mask.",
+            "draw the mask for the whole batch, not for one sample.",
+        )
     n = units.numel()
     dropped = 1 - units.double().mean().item()
     spread = 5 * math.sqrt(p * (1 - p) / n) + 1e-9

@@ -13,7 +13,7 @@ import nbformat
 
 from .build import ROOT
 
-MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.MULTILINE)
+MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|$)", re.MULTILINE)
 
 # bob's bugs: grade_id → a wrong variant under tests/variants/<assignment>/<grade_id>/
 BOB_BUGS = {

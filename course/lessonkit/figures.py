@@ -21,7 +21,7 @@ def _cube(ax, filled, colors, title):
     ax.set_axis_off()
     ax.text(n / 2, -0.9, -0.6, "N", ha="center", fontsize=10)
     ax.text(n + 0.6, c / 2, -0.6, "C", ha="center", fontsize=10)
-    ax.text(n + 0.3, c + 0.5, hw / 2, "H·W", fontsize=10)
+    ax.text(-0.6, 0, hw / 2, "H·W", ha="right", fontsize=10)
     ax.set_title(title, fontsize=11, pad=0)
 
 
@@ -61,9 +61,17 @@ def draw_normalization_axes(n=4, c=6, hw=4, groups=3):
     ax = fig.add_subplot(1, 5, 5, projection="3d")
     _cube(ax, filled, colors, "SwitchableNorm\n(weighted mix of IN, LN, BN)")
     handles = [plt.Rectangle((0, 0), 1, 1, color=v) for v in mix.values()]
-    ax.legend(handles, list(mix), loc="lower center", fontsize=8, frameon=False, ncol=3)
+    ax.legend(
+        handles,
+        list(mix),
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.02),
+        fontsize=8,
+        frameon=False,
+        ncol=3,
+    )
     fig.suptitle("Which entries share one mean and variance (shaded = one group)", y=0.98)
-    fig.subplots_adjust(left=0, right=1, bottom=0.02, top=0.85, wspace=0)
+    fig.subplots_adjust(left=0.02, right=1, bottom=0.08, top=0.85, wspace=0.05)
     return fig
 
 

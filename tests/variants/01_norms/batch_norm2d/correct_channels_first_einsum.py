@@ -49,15 +49,14 @@ class BatchNorm2d(nn.Module):
         moved = input.movedim(1, 0)
         flat = moved.reshape(channels, -1)
         n = flat.shape[1]
-        if self.training and n == 1:
+        tracking = self.training and self.track_running_stats
+        if tracking:
+            self.num_batches_tracked += 1
+        if (self.training or self.running_mean is None) and n == 1:
             raise ValueError(
                 "Expected more than 1 value per channel when training, "
                 f"got input size {input.size()}"
             )
-
-        tracking = self.training and self.track_running_stats
-        if tracking:
-            self.num_batches_tracked += 1
         if self.training or self.running_mean is None:
             mean = flat.sum(dim=1) / n
             centered = flat - mean[:, None]

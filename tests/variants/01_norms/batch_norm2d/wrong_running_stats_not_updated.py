@@ -54,15 +54,14 @@ class BatchNorm2d(nn.Module):
         dims = (0, 2, 3)
         shape = (1, -1, 1, 1)
         n = input.numel() // input.shape[1]
-        if self.training and n <= 1:
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.add_(1)
+
+        if (self.training or self.running_mean is None) and n <= 1:
             raise ValueError(
                 "Expected more than 1 value per channel when training, "
                 f"got input size {input.size()}"
             )
-
-        if self.training and self.track_running_stats:
-            self.num_batches_tracked.add_(1)
-
         if self.training or self.running_mean is None:
             var, mean = torch.var_mean(input, dim=dims, correction=0, keepdim=True)
         else:

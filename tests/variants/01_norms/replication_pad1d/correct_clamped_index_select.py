@@ -16,6 +16,10 @@ class ReplicationPad1d(nn.Module):
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         left, right = self.padding
         width = input.shape[-1]
+        if width + left + right < 1:
+            raise RuntimeError(
+                f"input (W: {width}) is too small. Calculated output W: {width + left + right}"
+            )
         idx = torch.arange(-left, width + right, device=input.device).clamp(0, width - 1)
         return input.index_select(-1, idx)
 

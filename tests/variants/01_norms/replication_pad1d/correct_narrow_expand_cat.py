@@ -1,4 +1,4 @@
-"""Crops with narrow(), then concatenates expanded copies of the first/last column."""
+"""Concatenates expanded copies of the edge columns, then narrow()s away negative sides."""
 
 import numbers
 
@@ -15,17 +15,21 @@ class ReplicationPad1d(nn.Module):
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         left, right = self.padding
-        x = input
-        if left < 0:
-            x = x.narrow(-1, -left, x.shape[-1] + left)
-        if right < 0:
-            x = x.narrow(-1, 0, x.shape[-1] + right)
-        parts = [x]
+        width = input.shape[-1]
+        if width + left + right < 1:
+            raise RuntimeError(
+                f"input (W: {width}) is too small. Calculated output W: {width + left + right}"
+            )
+        lead = input.shape[:-1]
+        parts = [input]
         if left > 0:
-            parts.insert(0, input[..., :1].expand(*input.shape[:-1], left))
+            parts.insert(0, input[..., :1].expand(*lead, left))
         if right > 0:
-            parts.append(input[..., -1:].expand(*input.shape[:-1], right))
-        return torch.cat(parts, dim=-1)
+            parts.append(input[..., -1:].expand(*lead, right))
+        out = torch.cat(parts, dim=-1)
+        # negative sides crop the padded result, which is what index clamping gives
+        start = -min(left, 0)
+        return out.narrow(-1, start, out.shape[-1] - start + min(right, 0))
 
     def extra_repr(self) -> str:
         return f"{self.padding}"

@@ -50,10 +50,10 @@ class SwitchableNorm2d(nn.Module):
         mu_ln, var_ln = self._pool(mu_in, var_in, dim=1)
         if self.training:
             count = n * h * w
+            self.num_batches_tracked += 1
             if count == 1:
                 raise ValueError("Expected more than 1 value per channel when training")
             mu_bn, var_bn = self._pool(mu_in, var_in, dim=0)
-            self.num_batches_tracked += 1
             if self.momentum is None:
                 factor = 1.0 / self.num_batches_tracked.item()
             else:

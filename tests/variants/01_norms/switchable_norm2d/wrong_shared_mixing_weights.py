@@ -39,17 +39,17 @@ class SwitchableNorm2d(nn.Module):
         var_ln, mu_ln = torch.var_mean(input, dim=(1, 2, 3), correction=0, keepdim=True)
         if self.training:
             n = input.numel() // input.shape[1]
-            if n <= 1:
-                raise ValueError(
-                    "Expected more than 1 value per channel when training, "
-                    f"got input size {input.size()}"
-                )
             var_bn, mu_bn = torch.var_mean(input, dim=(0, 2, 3), correction=0, keepdim=True)
             self.num_batches_tracked.add_(1)
             if self.momentum is None:
                 factor = 1.0 / float(self.num_batches_tracked)
             else:
                 factor = self.momentum
+            if n <= 1:
+                raise ValueError(
+                    "Expected more than 1 value per channel when training, "
+                    f"got input size {input.size()}"
+                )
             with torch.no_grad():
                 self.running_mean.mul_(1 - factor).add_(mu_bn.reshape(-1), alpha=factor)
                 unbiased = var_bn.reshape(-1) * (n / (n - 1))

@@ -17,6 +17,9 @@ class ZeroPad2d(nn.Module):
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         left, right, top, bottom = self.padding
         h, w = input.shape[-2:]
+        for size, before, after in ((h, top, bottom), (w, left, right)):
+            if size + min(before, 0) + min(after, 0) < 0:
+                raise RuntimeError("narrow(): length must be non-negative.")
         src = input[..., max(-top, 0) : h - max(-bottom, 0), max(-left, 0) : w - max(-right, 0)]
         out = input.new_zeros((*input.shape[:-2], h + top + bottom, w + left + right))
         r0, c0 = max(top, 0), max(left, 0)

@@ -17,6 +17,9 @@ class ZeroPad2d(nn.Module):
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         left, right, top, bottom = self.padding
         h, w = input.shape[-2:]
+        for size, before, after in ((h, top, bottom), (w, left, right)):
+            if size + min(before, 0) + min(after, 0) < 0:
+                raise RuntimeError("narrow(): length must be non-negative.")
         kw = {"dtype": input.dtype, "device": input.device}
         rows = torch.arange(h + top + bottom, device=input.device) - top
         cols = torch.arange(w + left + right, device=input.device) - left

@@ -1,0 +1,8 @@
+"""Swaps the two answers."""
+
+from torch import nn
+
+bn = nn.BatchNorm1d(4)
+EVAL_SHIFT = (bn(batch_a)[0] - bn(batch_b)[0]).abs().max().item()  # noqa: F821
+bn.eval()
+TRAIN_SHIFT = (bn(batch_a)[0] - bn(batch_b)[0]).abs().max().item()  # noqa: F821

@@ -1,0 +1,90 @@
+"""Bug: calls the torch op it should build (F.conv_transpose2d)."""
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class ConvTranspose2d(nn.Module):
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation=1,
+        padding_mode: str = "zeros",
+    ) -> None:
+        super().__init__()
+        if groups <= 0 or in_channels % groups or out_channels % groups:
+            raise ValueError("in_channels and out_channels must be divisible by groups")
+        if padding_mode != "zeros":
+            raise ValueError('Only "zeros" padding mode is supported for ConvTranspose2d')
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = self._pair(kernel_size)
+        self.stride = self._pair(stride)
+        self.padding = self._pair(padding)
+        self.output_padding = self._pair(output_padding)
+        self.dilation = self._pair(dilation)
+        self.groups = groups
+        self.padding_mode = padding_mode
+        for op, s, d in zip(self.output_padding, self.stride, self.dilation):
+            if op >= max(s, d):
+                raise ValueError("output padding must be smaller than either stride or dilation")
+        self.weight = nn.Parameter(
+            torch.empty(in_channels, out_channels // groups, *self.kernel_size)
+        )
+        if bias:
+            self.bias = nn.Parameter(torch.empty(out_channels))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    @staticmethod
+    def _pair(value) -> tuple:
+        if isinstance(value, (tuple, list)):
+            return tuple(value)
+        return (value, value)
+
+    def reset_parameters(self) -> None:
+        nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in = self.weight.shape[1] * math.prod(self.kernel_size)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+            nn.init.uniform_(self.bias, -bound, bound)
+
+    def _resolve_output_padding(self, x: torch.Tensor, output_size) -> tuple:
+        if output_size is None:
+            return self.output_padding
+        wanted = list(output_size)[-2:]
+        result = []
+        for size, want, k, s, p, d in zip(
+            x.shape[-2:], wanted, self.kernel_size, self.stride, self.padding, self.dilation
+        ):
+            smallest = (size - 1) * s - 2 * p + d * (k - 1) + 1
+            if not smallest <= want < smallest + s:
+                raise ValueError(
+                    f"requested an output size of {wanted}, but valid sizes range from "
+                    f"{smallest} to {smallest + s - 1}"
+                )
+            result.append(want - smallest)
+        return tuple(result)
+
+    def forward(self, input: torch.Tensor, output_size=None) -> torch.Tensor:
+        return F.conv_transpose2d(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self._resolve_output_padding(input, output_size),
+            self.groups,
+            self.dilation,
+        )

@@ -1,0 +1,36 @@
+"""Bug: pads only the bottom/right edges (by 2 * padding) instead of both sides."""
+
+import torch
+from torch import nn
+
+
+class Unfold(nn.Module):
+    def __init__(self, kernel_size, dilation=1, padding=0, stride=1) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.dilation = dilation
+        self.padding = padding
+        self.stride = stride
+
+    @staticmethod
+    def _pair(value) -> tuple:
+        if isinstance(value, (tuple, list)):
+            return tuple(value)
+        return (value, value)
+
+    def _zero_pad(self, x: torch.Tensor) -> torch.Tensor:
+        ph, pw = self._pair(self.padding)
+        n, c, h, w = x.shape
+        x = torch.cat([x, x.new_zeros(n, c, 2 * ph, w)], dim=2)
+        return torch.cat([x, x.new_zeros(n, c, h + 2 * ph, 2 * pw)], 3)
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        batched = input.dim() == 4
+        x = self._zero_pad(input if batched else input.unsqueeze(0))
+        (kh, kw), (dh, dw) = self._pair(self.kernel_size), self._pair(self.dilation)
+        sh, sw = self._pair(self.stride)
+        x = x.unfold(2, dh * (kh - 1) + 1, sh)[..., ::dh]
+        x = x.unfold(3, dw * (kw - 1) + 1, sw)[..., ::dw]  # (n, c, oh, ow, kh, kw)
+        n, c, oh, ow = x.shape[:4]
+        out = x.permute(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow)
+        return out if batched else out.squeeze(0)
