@@ -23,7 +23,12 @@ BOB_BUGS = {
         "batch_norm2d": "wrong_running_stats_not_updated",
         "layer_norm": "wrong_eps_outside_sqrt",
         "group_norm": "wrong_calls_torch_op",
-    }
+    },
+    "02_convolutions": {
+        "avg_pool2d": "wrong_count_include_pad_ignored",
+        "upsample": "wrong_align_corners_swapped",
+        "fold": "wrong_overwrites_overlaps",
+    },
 }
 
 
