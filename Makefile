@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 WHO    ?= student
+# JupyterLab refuses to run as root unless told (containers often run as root).
+LAB    := $(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: setup demo test release lab grade feedback export lint format clean
 
@@ -27,9 +29,9 @@ release: setup        ## course/*.md → source/ → release/
 
 lab: setup            ## JupyterLab on release/ (WHO=author: on course/)
 ifeq ($(WHO),author)
-	$(VENV)/bin/jupyter lab --notebook-dir=course
+	$(LAB) --notebook-dir=course
 else
-	$(VENV)/bin/jupyter lab --notebook-dir=release
+	$(LAB) --notebook-dir=release
 endif
 
 grade: setup          ## autograde everything in submitted/
