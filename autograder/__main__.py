@@ -8,6 +8,8 @@ from pathlib import Path
 from . import build, grading
 from .nbgrader_cli import NbgraderError
 from .sample_class import write_sample_class
+from .sandbox import protections
+from .worker import Limits
 
 
 def cmd_build(args):
@@ -15,13 +17,46 @@ def cmd_build(args):
         print(f"built {release.relative_to(args.course)} (and its source/)")
 
 
+def print_protections():
+    """Say which isolation grading kernels get on this machine, and what is missing."""
+    found = protections()
+    print("kernel isolation: " + "; ".join(f"{n}: {h or 'MISSING'}" for n, h in found.items()))
+    missing = [name for name, how in found.items() if not how]
+    if missing:
+        print(
+            "WARNING: without bubblewrap (apt-get install bubblewrap) kernels lack: "
+            + ", ".join(missing)
+        )
+
+
+def report(course, outcomes):
+    for assignment in sorted({o.assignment for o in outcomes}):
+        print("\n" + grading.report(course, assignment, outcomes))
+
+
 def cmd_grade(args):
-    outcomes = grading.grade(args.course, args.assignment, args.student, args.force)
+    print_protections()
+    limits = Limits(
+        cell_seconds=args.cell_timeout,
+        notebook_seconds=args.notebook_timeout,
+        memory_mb=args.memory_mb,
+    )
+    try:
+        outcomes = grading.grade(
+            args.course,
+            args.assignment,
+            args.student,
+            args.force,
+            args.workers,
+            args.scheduler,
+            limits,
+        )
+    except KeyboardInterrupt:
+        sys.exit("\ninterrupted: every grade saved so far is kept; run again to resume.")
     if not outcomes:
         print(f"nothing to grade: no submissions under {args.course / 'submitted'}")
         return
-    for assignment in sorted({o.assignment for o in outcomes}):
-        print("\n" + grading.report(args.course, assignment, outcomes))
+    report(args.course, outcomes)
 
 
 def cmd_feedback(args):
@@ -43,11 +78,11 @@ def cmd_demo(args):
     shutil.copytree(args.course / "source", demo / "source")
     students = write_sample_class(demo, args.course)
     print(f"sample class: {', '.join(students)} (in {demo / 'submitted'})")
-    outcomes = grading.grade(demo)
+    print_protections()
+    outcomes = grading.grade(demo, workers=args.workers)
     grading.feedback(demo)
     csv = grading.export(demo)
-    for assignment in sorted({o.assignment for o in outcomes}):
-        print("\n" + grading.report(demo, assignment, outcomes))
+    report(demo, outcomes)
     print(f"\ngrades.csv: {csv}")
 
 
@@ -55,21 +90,31 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     parser.add_argument("--course", type=Path, default=build.ROOT, help="course directory")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("build", help="course/*.md → source/ → release/").set_defaults(
-        run=cmd_build
+    command = commands.add_parser("build", help="course/*.md → source/ → release/")
+    command.set_defaults(run=cmd_build)
+    command = commands.add_parser("demo", help="build, then grade the sample class")
+    command.add_argument("--workers", type=int, help="parallel graders (default: one per core)")
+    command.set_defaults(run=cmd_demo)
+    command = commands.add_parser("grade", help="autograde what is in submitted/")
+    command.add_argument("--assignment")
+    command.add_argument("--student")
+    command.add_argument("--force", action="store_true", help="regrade unchanged ones too")
+    command.add_argument("--workers", type=int, help="parallel graders (default: one per core)")
+    command.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://host:8786")
+    command.add_argument("--cell-timeout", type=int, default=Limits.cell_seconds, help="seconds")
+    command.add_argument(
+        "--notebook-timeout",
+        type=int,
+        default=Limits.notebook_seconds,
+        help="seconds for a whole submission",
     )
-    commands.add_parser("demo", help="build, then grade the sample class").set_defaults(
-        run=cmd_demo
-    )
-    grade = commands.add_parser("grade", help="autograde what is in submitted/")
-    grade.add_argument("--assignment")
-    grade.add_argument("--student")
-    grade.add_argument("--force", action="store_true", help="regrade already graded submissions")
-    grade.set_defaults(run=cmd_grade)
-    feedback = commands.add_parser("feedback", help="feedback HTML for graded submissions")
-    feedback.add_argument("--assignment")
-    feedback.set_defaults(run=cmd_feedback)
-    commands.add_parser("export", help="write grades.csv").set_defaults(run=cmd_export)
+    command.add_argument("--memory-mb", type=int, default=Limits.memory_mb)
+    command.set_defaults(run=cmd_grade)
+    command = commands.add_parser("feedback", help="feedback HTML for graded submissions")
+    command.add_argument("--assignment")
+    command.set_defaults(run=cmd_feedback)
+    command = commands.add_parser("export", help="write grades.csv")
+    command.set_defaults(run=cmd_export)
     args = parser.parse_args(argv)
     args.course = args.course.resolve()
     try:

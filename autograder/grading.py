@@ -1,20 +1,30 @@
-"""Grade a class with nbgrader: autograde every submission, then feedback, export and a report.
+"""Grade a class with nbgrader: in parallel, each kernel sandboxed, resumable, then report.
 
-nbgrader does the grading; this module walks the submissions with a progress bar, screens out
-notebooks nbgrader cannot read (so one broken file never stops the others and never replaces a
-grade), and turns the gradebook into a table an instructor can read.
+nbgrader does the grading. Around it: every submission is graded by :func:`worker.grade_job`
+in its own scratch course (local processes or a Dask cluster, through one
+``concurrent.futures.Executor`` seam); the coordinator alone writes the course's gradebook
+(with nbgrader's own ``SaveAutoGrades``) and ``autograded/``, one submission at a time, so
+parallel grading cannot corrupt it. A submission whose files are unchanged since it was graded
+is skipped, so an interrupted run resumes where it stopped; a failed run never replaces a grade.
 """
 
-import subprocess
-from dataclasses import dataclass
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 from tqdm import tqdm
 
-from .nbgrader_cli import NbgraderError, nbgrader
+from .nbgrader_cli import nbgrader
+from .scan import scan_submission
+from .worker import Job, Limits, Result, grade_job, read_folder
 
-NOTEBOOK_TIME_LIMIT = 20 * 60  # seconds for a whole submission
+DIGEST = ".submission.sha256"  # kept in autograded/<student>/<assignment>/
 
 
 @dataclass
@@ -25,17 +35,18 @@ class Outcome:
     assignment: str
     graded: bool
     reason: str = ""
+    flags: list = field(default_factory=list)
+    skipped: bool = False
+    seconds: float = 0.0
 
 
 def submissions(course, assignment=None, student=None):
     """(student, assignment) pairs found under ``course/submitted``, sorted."""
     found = []
     for folder in sorted(Path(course, "submitted").glob("*/*")):
-        if (
-            folder.is_dir()
-            and assignment in (None, folder.name)
-            and student in (None, folder.parent.name)
-        ):
+        if not folder.is_dir():
+            continue
+        if assignment in (None, folder.name) and student in (None, folder.parent.name):
             found.append((folder.parent.name, folder.name))
     return found
 
@@ -60,10 +71,19 @@ def unreadable(folder):
     return ""
 
 
-def register_assignment(course, assignment):
-    """Record the assignment's graded cells in the gradebook (nbgrader needs them to grade).
+def digest(folder):
+    """A fingerprint of a submission folder's files, to tell a changed submission."""
+    sha = hashlib.sha256()
+    for name, data in sorted(read_folder(folder).items()):
+        sha.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return sha.hexdigest()
 
-    Runs generate_assignment into a scratch release folder so release/ is left as it is.
+
+def register_assignment(course, assignment):
+    """Record the assignment's graded cells in the course's gradebook; return a gradebook that
+    holds the assignment and nothing else (what a worker needs, without any student's data).
+
+    Runs generate_assignment into scratch folders, so release/ is left as it is.
     """
     nbgrader(
         "generate_assignment",
@@ -72,42 +92,132 @@ def register_assignment(course, assignment):
         "--CourseDirectory.release_directory=build/register",
         course=course,
     )
+    with tempfile.TemporaryDirectory(prefix="lbl-template-") as scratch:
+        shutil.copy(Path(course, "nbgrader_config.py"), scratch)
+        shutil.copytree(Path(course, "source", assignment), Path(scratch, "source", assignment))
+        nbgrader("generate_assignment", assignment, "--force", course=scratch)
+        return Path(scratch, "gradebook.db").read_bytes()
 
 
-def autograde(course, student, assignment, force=False):
-    """Autograde one submission with nbgrader; return its Outcome."""
-    reason = unreadable(Path(course, "submitted", student, assignment))
-    if reason:
-        return Outcome(student, assignment, False, reason)
-    args = ["autograde", assignment, "--student", student, "--create"]
-    try:
-        nbgrader(*args, *(["--force"] if force else []), course=course, timeout=NOTEBOOK_TIME_LIMIT)
-    except subprocess.TimeoutExpired:
-        return Outcome(student, assignment, False, f"took over {NOTEBOOK_TIME_LIMIT} s")
-    except NbgraderError as error:
-        return Outcome(student, assignment, False, last_error(str(error)))
-    return Outcome(student, assignment, True)
+@contextlib.contextmanager
+def executor(workers=None, scheduler=None):
+    """Where grading jobs run: a local process pool, or a Dask cluster given its scheduler."""
+    if scheduler:
+        from dask.distributed import Client
+
+        with Client(scheduler) as client:
+            yield client.get_executor()
+    else:
+        with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+            yield pool
 
 
-def last_error(log):
-    """The most telling line of an nbgrader log."""
-    lines = [line.strip() for line in log.splitlines() if line.strip()]
-    errors = [line for line in lines if "ERROR" in line or "Error" in line]
-    return (errors or lines or ["nbgrader failed"])[0][:300]
+def store(course, result, fingerprint):
+    """Save one graded submission: scores into the gradebook (nbgrader's SaveAutoGrades), then
+    its autograded folder, replaced as a whole, with the fingerprint of what was graded."""
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import SaveAutoGrades
+
+    db_url = f"sqlite:///{Path(course).resolve()}/gradebook.db"
+    stamp = result.files.get("timestamp.txt", b"").decode().strip() or None
+    with Gradebook(db_url) as gb:
+        gb.update_or_create_student(result.student)
+        gb.update_or_create_submission(result.assignment, result.student, timestamp=stamp)
+    for name, data in result.files.items():
+        if name.endswith(".ipynb") and "/" not in name:
+            resources = {
+                "nbgrader": {
+                    "notebook": Path(name).stem,
+                    "assignment": result.assignment,
+                    "student": result.student,
+                    "db_url": db_url,
+                }
+            }
+            SaveAutoGrades().preprocess(nbformat.reads(data.decode(), as_version=4), resources)
+    target = Path(course, "autograded", result.student, result.assignment)
+    fresh = target.with_name(f".{target.name}.new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    for name, data in result.files.items():
+        path = fresh / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    (fresh / DIGEST).write_text(fingerprint)
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
-def grade(course, assignment=None, student=None, force=False):
-    """Autograde every matching submission with a progress bar; return the outcomes."""
+def already_graded(course, student, assignment, fingerprint):
+    mark = Path(course, "autograded", student, assignment, DIGEST)
+    return mark.is_file() and mark.read_text() == fingerprint
+
+
+def grade(
+    course,
+    assignment=None,
+    student=None,
+    force=False,
+    workers=None,
+    scheduler=None,
+    limits=None,
+):
+    """Autograde every matching submission with a progress bar; return the outcomes.
+
+    Unchanged submissions already graded are skipped unless ``force``; each result is saved as
+    soon as it arrives, so an interrupted run loses nothing and the next run resumes.
+    """
+    course, limits = Path(course).resolve(), limits or Limits()
     work = submissions(course, assignment, student)
-    for name in sorted({a for _, a in work}):
-        register_assignment(course, name)
-    outcomes = []
-    with tqdm(work, desc="autograding", unit="notebook") as bar:
-        for student_id, assignment_id in bar:
-            failed = sum(not o.graded for o in outcomes)
-            bar.set_postfix_str(f"{student_id}/{assignment_id}, {failed} not graded")
-            outcomes.append(autograde(course, student_id, assignment_id, force))
-    return outcomes
+    config = Path(course, "nbgrader_config.py").read_text()
+    templates = {name: register_assignment(course, name) for name in sorted({a for _, a in work})}
+    outcomes, jobs = [], []
+    for student_id, assignment_id in work:
+        folder = course / "submitted" / student_id / assignment_id
+        reason = unreadable(folder)
+        if reason:
+            outcomes.append(Outcome(student_id, assignment_id, False, reason))
+            continue
+        flags = scan_submission(folder, course / "source" / assignment_id)
+        fingerprint = digest(folder)
+        if not force and already_graded(course, student_id, assignment_id, fingerprint):
+            outcomes.append(Outcome(student_id, assignment_id, True, flags=flags, skipped=True))
+            continue
+        job = Job(
+            student_id, assignment_id, read_folder(folder), templates[assignment_id], config, limits
+        )
+        jobs.append((job, fingerprint, flags))
+    with tqdm(total=len(work), initial=len(outcomes), desc="grading", unit="notebook") as bar:
+        if jobs:
+            with executor(workers, scheduler) as pool:
+                futures = {pool.submit(grade_job, job): (job, f, flags) for job, f, flags in jobs}
+                for future in as_completed(futures):
+                    job, fingerprint, flags = futures[future]
+                    result = _result(future, job)
+                    if result.graded:
+                        store(course, result, fingerprint)
+                    outcomes.append(
+                        Outcome(
+                            job.student,
+                            job.assignment,
+                            result.graded,
+                            result.reason,
+                            flags,
+                            seconds=result.seconds,
+                        )
+                    )
+                    bar.update(1)
+                    bar.set_postfix(not_graded=sum(not o.graded for o in outcomes))
+    return sorted(outcomes, key=lambda o: (o.assignment, o.student))
+
+
+def _result(future, job):
+    try:
+        return future.result()
+    except Exception as error:  # noqa: BLE001 (a worker lost or crashed: report, go on)
+        return Result(job.student, job.assignment, False, f"grading worker failed: {error!r}")
 
 
 def feedback(course, assignment=None):
@@ -173,12 +283,15 @@ def report(course, assignment, outcomes):
         if o.assignment != assignment:
             continue
         html = sorted(Path(course, "feedback", o.student, assignment).glob("*.html"))
+        again = " (unchanged since it was graded: not regraded)" if o.skipped else ""
         if o.graded and html:
-            lines.append(f"{o.student}: feedback in {html[0]}")
+            lines.append(f"{o.student}: feedback in {html[0]}{again}")
         elif o.graded:
-            lines.append(f"{o.student}: graded (no feedback generated yet)")
+            lines.append(f"{o.student}: graded, no feedback generated yet{again}")
         else:
             lines.append(f"{o.student}: NOT GRADED: {o.reason}")
+        for flag in o.flags:
+            lines.append(f"{o.student}: FLAGGED for review: {flag}")
     return "\n".join(lines)
 
 
