@@ -6,7 +6,7 @@ WHO    ?= student
 # JupyterLab refuses to run as root unless told (containers often run as root).
 LAB    := $(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup demo test release lab grade feedback export lint format clean
+.PHONY: setup demo test release lab grade feedback export site lint format clean
 
 setup: $(VENV)/.installed
 
@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,site]"
 	$(PY) -c "import torch; assert torch.__version__.split('+')[0] == '2.13.0', torch.__version__"
 	touch $@
 
@@ -42,6 +42,9 @@ feedback: setup       ## feedback HTML for autograded submissions
 
 export: setup         ## grades.csv from the gradebook
 	$(PY) -m autograder export
+
+site: setup           ## the course website → build/site/html (executes every chapter)
+	$(PY) -m autograder.site
 
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -64,6 +64,20 @@ def add_nbgrader_metadata(nb):
     return nb
 
 
+FRESH_CHECKS = "from autograder import *  # the real checks, whatever earlier cells redefined\n"
+
+
+def import_checks_in_test_cells(nb):
+    """Start every test cell by importing the checks again, so a learner's cell that rebinds
+    ``check_layer`` (say) in the notebook cannot stand in for them."""
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade") and not cell.source.startswith(
+            FRESH_CHECKS
+        ):
+            cell.source = FRESH_CHECKS + cell.source
+    return nb
+
+
 def strip_jupytext_metadata(nb):
     """Drop Jupytext's pairing metadata so it does not leak into the release."""
     nb.metadata.pop("jupytext", None)
@@ -96,7 +110,12 @@ def check_graded_cells(nb, lesson):
 def build_source(lesson, source_dir):
     """Write ``source/<assignment>/<notebook>`` for one lesson; return its path."""
     nb = read_lesson(lesson)
-    for step in (add_nbgrader_metadata, strip_jupytext_metadata, number_cells):
+    for step in (
+        add_nbgrader_metadata,
+        import_checks_in_test_cells,
+        strip_jupytext_metadata,
+        number_cells,
+    ):
         nb = step(nb)
     check_graded_cells(nb, lesson)
     out = Path(source_dir) / assignment_name(lesson) / notebook_name(lesson)

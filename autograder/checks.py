@@ -6,9 +6,12 @@ to try, the ops it must not call); the functions here do the comparing and raise
 standard library, so it runs in any kernel: a laptop, a grading sandbox, a GPU machine.
 """
 
+import builtins
 import contextlib
 import math
+import types
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -27,6 +30,115 @@ if DEVICE.type == "cuda":  # TF32 would make float32 matmuls too loose for the t
 
 class CheckFailed(AssertionError):
     """A learner's layer disagrees with its reference; the message says where and how."""
+
+
+# What the verdicts rest on, captured when the engine is first imported (before learner code
+# runs in a graded notebook). verify_integrity() refuses to check if any of it was replaced.
+TRUSTED = {
+    **{
+        f"builtins.{n}": getattr(builtins, n)
+        for n in (
+            "isinstance",
+            "len",
+            "any",
+            "all",
+            "abs",
+            "bool",
+            "int",
+            "float",
+            "sum",
+            "zip",
+            "tuple",
+            "sorted",
+            "set",
+            "getattr",
+            "print",
+            "type",
+            "repr",
+            "range",
+        )
+    },
+    **{
+        f"torch.{n}": getattr(torch, n)
+        for n in ("isclose", "randn_like", "rand_like", "zeros_like", "manual_seed")
+    },
+    **{
+        f"torch.Tensor.{n}": getattr(torch.Tensor, n)
+        for n in (
+            "any",
+            "all",
+            "nonzero",
+            "abs",
+            "max",
+            "item",
+            "double",
+            "to",
+            "detach",
+            "clone",
+            "backward",
+            "sum",
+            "mean",
+            "__sub__",
+            "__mul__",
+            "__eq__",
+            "__ne__",
+            "__invert__",
+            "nan_to_num",
+            "is_floating_point",
+            "requires_grad_",
+        )
+    },
+    **{
+        f"torch.nn.Module.{n}": getattr(torch.nn.Module, n)
+        for n in (
+            "state_dict",
+            "load_state_dict",
+            "named_parameters",
+            "named_buffers",
+            "parameters",
+            "train",
+            "eval",
+            "zero_grad",
+            "__call__",
+        )
+    },
+}
+TORCH_DIR = str(Path(torch.__file__).parent)
+NATIVE = (
+    types.BuiltinFunctionType,
+    types.MethodDescriptorType,
+    types.WrapperDescriptorType,
+    types.MethodWrapperType,
+)
+
+
+def _genuine(obj):
+    """True for C functions and types, and for Python functions defined inside torch itself."""
+    if isinstance(obj, NATIVE) or (isinstance(obj, type) and obj.__module__ == "builtins"):
+        return True
+    code = getattr(getattr(obj, "__func__", obj), "__code__", None)
+    return code is not None and code.co_filename.startswith(TORCH_DIR)
+
+
+def _lookup(name):
+    root, *rest = name.split(".")
+    obj = builtins if root == "builtins" else torch
+    for part in rest:
+        obj = getattr(obj, part)
+    return obj
+
+
+def verify_integrity():
+    """Refuse to check when something the verdict rests on was replaced or never genuine."""
+    for name, original in TRUSTED.items():
+        current = _lookup(name)  # torch itself may wrap a function (functools.wraps) later on
+        if original not in (current, getattr(current, "__wrapped__", None)) or not _genuine(
+            original
+        ):
+            raise CheckFailed(
+                f"grading refused: {name} has been replaced in this kernel. Checks run only on "
+                "untouched torch and builtins; remove the code that patches it."
+            )
 
 
 @dataclass
@@ -85,6 +197,7 @@ def _fmt(value):
 
 def assert_close(got, expected, where, what="output", hint="", dtype=DTYPE):
     """Compare two tensors (or nested tuples of tensors) and explain the first difference."""
+    verify_integrity()
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             _fail(
@@ -317,6 +430,7 @@ def check_layer(
     pass in eval mode. ``forbidden`` names torch functions or aten ops the learner must not run.
     ``hints`` maps an aspect ("structure", "init", "train", "buffers", "eval") to a hint.
     """
+    verify_integrity()
     hints = hints or {}
     for case in cases:
         where = case.describe(learner.__name__)
@@ -389,6 +503,7 @@ def check_dropout(learner, reference, cases, whole_channels=False, forbidden=(),
     call draws a new mask, and the gradient flows through the kept units only. In eval mode
     the layer is the identity. Inputs are made non-zero so that dropped units show.
     """
+    verify_integrity()
     for case in cases:
         where = case.describe(learner.__name__)
         p = case.init.get("p", 0.5)

@@ -92,7 +92,8 @@ def test_nbgrader_validate(root, tmp_path, kind, expected):
 
 def test_environment_yml_names_the_same_packages_as_pyproject(root):
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
-    wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    wanted = project["dependencies"] + extras["dev"] + extras["site"]
     conda = yaml.safe_load((root / "environment.yml").read_text())["dependencies"]
     pip = next(d["pip"] for d in conda if isinstance(d, dict))
     assert [p for p in pip if p != "-e ."] == wanted
