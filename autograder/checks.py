@@ -130,6 +130,7 @@ def _lookup(name):
 
 def verify_integrity():
     """Refuse to check when something the verdict rests on was replaced or never genuine."""
+    __tracebackhide__ = True  # learners see the message, not the engine
     for name, original in TRUSTED.items():
         current = _lookup(name)  # torch itself may wrap a function (functools.wraps) later on
         if original not in (current, getattr(current, "__wrapped__", None)) or not _genuine(
@@ -185,6 +186,7 @@ def seeded(seed=SEED):
 
 
 def _fail(where, what, hint=""):
+    __tracebackhide__ = True  # learners see the message, not the engine
     message = f"{where}: {what}"
     if hint:
         message += f" Hint: {hint}"
@@ -197,6 +199,7 @@ def _fmt(value):
 
 def assert_close(got, expected, where, what="output", hint="", dtype=DTYPE):
     """Compare two tensors (or nested tuples of tensors) and explain the first difference."""
+    __tracebackhide__ = True  # learners see the message, not the engine
     verify_integrity()
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
@@ -247,6 +250,7 @@ def _shapes(named):
 
 
 def _check_structure(mine, ref, where):
+    __tracebackhide__ = True  # learners see the message, not the engine
     for kind, got, expected in [
         (
             "parameters",
@@ -296,6 +300,7 @@ def _randomize(module):
 
 
 def _swap_state(mine, ref, where):
+    __tracebackhide__ = True  # learners see the message, not the engine
     _randomize(ref)
     for target, source, direction in [
         (mine, ref, "torch's state_dict into your layer"),
@@ -308,6 +313,7 @@ def _swap_state(mine, ref, where):
 
 
 def _run_forward(module, inputs, where, forbidden, what="forward"):
+    __tracebackhide__ = True  # learners see the message, not the engine
     try:
         with trace_ops() as seen:
             out = module(*inputs)
@@ -338,6 +344,7 @@ def _weighted_sum(outputs, grads):
 
 def _compare_step(mine, ref, case, where, forbidden, hint, backward=True):
     """One forward (and backward) pass through both layers on the same inputs."""
+    __tracebackhide__ = True  # learners see the message, not the engine
     inputs = case.make_inputs()
     mine_in = tuple(x.clone().requires_grad_(backward and x.is_floating_point()) for x in inputs)
     ref_in = tuple(x.clone().requires_grad_(backward and x.is_floating_point()) for x in inputs)
@@ -385,6 +392,7 @@ def _compare_step(mine, ref, case, where, forbidden, hint, backward=True):
 
 
 def _compare_buffers(mine, ref, where, hint):
+    __tracebackhide__ = True  # learners see the message, not the engine
     buffers = dict(mine.named_buffers())
     for name, expected in ref.named_buffers():
         if expected is None:
@@ -402,6 +410,7 @@ def _compare_buffers(mine, ref, where, hint):
 
 
 def _build(cls, init, where):
+    __tracebackhide__ = True  # learners see the message, not the engine
     try:
         module = cls(**init)
     except Exception as error:
@@ -430,6 +439,7 @@ def check_layer(
     pass in eval mode. ``forbidden`` names torch functions or aten ops the learner must not run.
     ``hints`` maps an aspect ("structure", "init", "train", "buffers", "eval") to a hint.
     """
+    __tracebackhide__ = True  # learners see the message, not the engine
     verify_integrity()
     hints = hints or {}
     for case in cases:
@@ -503,6 +513,7 @@ def check_dropout(learner, reference, cases, whole_channels=False, forbidden=(),
     call draws a new mask, and the gradient flows through the kept units only. In eval mode
     the layer is the identity. Inputs are made non-zero so that dropped units show.
     """
+    __tracebackhide__ = True  # learners see the message, not the engine
     verify_integrity()
     for case in cases:
         where = case.describe(learner.__name__)
@@ -555,6 +566,7 @@ def check_dropout(learner, reference, cases, whole_channels=False, forbidden=(),
 
 
 def _check_dropout_values(got, x, p, where, whole_channels):
+    __tracebackhide__ = True  # learners see the message, not the engine
     where = f"{where} [train mode]"
     if not isinstance(got, torch.Tensor) or got.shape != x.shape:
         _fail(where, f"output should be a tensor of shape {tuple(x.shape)}.")
