@@ -9,11 +9,27 @@ c.CourseDirectory.root = "."
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Grading: a cell may run at most 3 minutes (the checks take seconds).
-c.Execute.timeout = 180
-c.Execute.allow_errors = True
+# Grading: a cell may run at most 2 minutes (the checks take seconds); a cell that runs longer
+# is interrupted and recorded as an error, and grading goes on with the next cell. A busy
+# machine may deliver a cell's output late: wait, and never fail a cell for that alone.
+c.Execute.timeout = 120
+c.Execute.interrupt_on_timeout = True
+c.Execute.iopub_timeout = 15
+c.Execute.raise_on_iopub_timeout = False
 
 # torch warnings on stderr must not cost points: nbgrader scores a cell with any stderr output
 # as failed, so drop stderr outputs that are Python warnings before scoring.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"\w+Warning: "
+
+# After running a notebook, cut any huge output before nbgrader scores and saves it.
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "autograder.preprocessors.TruncateOutputs",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]

@@ -21,7 +21,7 @@ import nbformat
 from tqdm import tqdm
 
 from .nbgrader_cli import nbgrader
-from .scan import scan_submission
+from .scan import is_tampering, scan_submission
 from .worker import Job, Limits, Result, grade_job, read_folder
 
 DIGEST = ".submission.sha256"  # kept in autograded/<student>/<assignment>/
@@ -38,6 +38,10 @@ class Outcome:
     flags: list = field(default_factory=list)
     skipped: bool = False
     seconds: float = 0.0
+
+    @property
+    def tampering(self):
+        return any(is_tampering(flag) for flag in self.flags)
 
 
 def submissions(course, assignment=None, student=None):
@@ -112,9 +116,13 @@ def executor(workers=None, scheduler=None):
             yield pool
 
 
-def store(course, result, fingerprint):
+def store(course, result, fingerprint, zero=False):
     """Save one graded submission: scores into the gradebook (nbgrader's SaveAutoGrades), then
-    its autograded folder, replaced as a whole, with the fingerprint of what was graded."""
+    its autograded folder, replaced as a whole, with the fingerprint of what was graded.
+
+    With ``zero`` (tampering suspected) every score is set to 0 and marked as needing a manual
+    grade, so that the submission waits for a person's review in nbgrader's formgrader.
+    """
     from nbgrader.api import Gradebook
     from nbgrader.preprocessors import SaveAutoGrades
 
@@ -134,6 +142,12 @@ def store(course, result, fingerprint):
                 }
             }
             SaveAutoGrades().preprocess(nbformat.reads(data.decode(), as_version=4), resources)
+    if zero:
+        with Gradebook(db_url) as gb:
+            for notebook in gb.find_submission(result.assignment, result.student).notebooks:
+                for grade in notebook.grades:
+                    grade.auto_score, grade.needs_manual_grade = 0, True
+            gb.db.commit()
     target = Path(course, "autograded", result.student, result.assignment)
     fresh = target.with_name(f".{target.name}.new")
     shutil.rmtree(fresh, ignore_errors=True)
@@ -193,24 +207,33 @@ def grade(
         if jobs:
             with executor(workers, scheduler) as pool:
                 futures = {pool.submit(grade_job, job): (job, f, flags) for job, f, flags in jobs}
-                for future in as_completed(futures):
+                for future in _completed(futures):
                     job, fingerprint, flags = futures[future]
                     result = _result(future, job)
-                    if result.graded:
-                        store(course, result, fingerprint)
-                    outcomes.append(
-                        Outcome(
-                            job.student,
-                            job.assignment,
-                            result.graded,
-                            result.reason,
-                            flags,
-                            seconds=result.seconds,
-                        )
+                    outcome = Outcome(
+                        job.student,
+                        job.assignment,
+                        result.graded,
+                        result.reason,
+                        flags,
+                        seconds=result.seconds,
                     )
+                    if result.graded:
+                        store(course, result, fingerprint, zero=outcome.tampering)
+                    outcomes.append(outcome)
                     bar.update(1)
                     bar.set_postfix(not_graded=sum(not o.graded for o in outcomes))
     return sorted(outcomes, key=lambda o: (o.assignment, o.student))
+
+
+def _completed(futures):
+    """The futures as they finish; on Ctrl-C, cancel those not started and stop."""
+    try:
+        yield from as_completed(futures)
+    except KeyboardInterrupt:
+        for future in futures:
+            future.cancel()
+        raise
 
 
 def _result(future, job):
@@ -292,6 +315,10 @@ def report(course, assignment, outcomes):
             lines.append(f"{o.student}: NOT GRADED: {o.reason}")
         for flag in o.flags:
             lines.append(f"{o.student}: FLAGGED for review: {flag}")
+        if o.graded and o.tampering:
+            lines.append(
+                f"{o.student}: ZEROED until a person reviews it in formgrader (tampering suspected)"
+            )
     return "\n".join(lines)
 
 

@@ -47,8 +47,15 @@ def bubblewrap():
 def protections():
     """What isolation this machine gives a kernel: {protection: how, or "" when missing}."""
     wrapped = "bubblewrap" if bubblewrap() else ""
+    probe = f"lbl-probe-{os.getpid()}"
+    group = pids_cgroup(probe)
+    if group:
+        remove_cgroup(probe)
     return {
-        "time, memory, process and file-size limits": "rlimits",
+        "time, memory and file-size limits": "rlimits",
+        "process-count limit": "a pids cgroup per kernel"
+        if group
+        else "RLIMIT_NPROC (shared by all of this user's processes)",
         "read-only system, no gradebook/source/other submissions": wrapped,
         "no network": wrapped and "bubblewrap (empty network namespace)",
         "own process tree, no capabilities": wrapped,
@@ -121,20 +128,63 @@ def _owner(path):
         return None
 
 
-def apply_limits(memory_mb, cpu_seconds, processes, file_mb):
+PIDS_CGROUPS = [Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")]  # cgroup v1, v2
+
+
+def pids_cgroup(name):
+    """A cgroup of this name that can cap a process tree's size, or None where there is none
+    we may create (cgroups need root or a delegated hierarchy)."""
+    for root in PIDS_CGROUPS:
+        group = root / name
+        try:
+            group.mkdir(exist_ok=True)
+        except OSError:
+            continue
+        if (group / "pids.max").exists():
+            return group
+        remove_cgroup(name)
+    return None
+
+
+def limit_processes(processes, name):
+    """Cap the kernel's process tree: a pids cgroup of its own when one can be made (a fork bomb
+    then starves nobody else), else RLIMIT_NPROC, which counts all of this user's processes."""
+    group = pids_cgroup(name) if name else None
+    if group:
+        (group / "pids.max").write_text(str(processes))
+        (group / "cgroup.procs").write_text(str(os.getpid()))
+        return
+    resource.setrlimit(
+        resource.RLIMIT_NPROC, _capped(resource.RLIMIT_NPROC, own_processes() + processes)
+    )
+
+
+def remove_cgroup(name):
+    """Remove a kernel's pids cgroup once its processes are gone."""
+    for root in PIDS_CGROUPS:
+        try:
+            (root / name).rmdir()
+        except OSError:
+            pass
+
+
+def _capped(kind, value):
+    _, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    return value, value
+
+
+def apply_limits(memory_mb, cpu_seconds, file_mb):
     mb = 1024 * 1024
     limits = {
         resource.RLIMIT_AS: memory_mb * mb,
         resource.RLIMIT_CPU: cpu_seconds,
-        resource.RLIMIT_NPROC: own_processes() + processes,
         resource.RLIMIT_FSIZE: file_mb * mb,
         resource.RLIMIT_CORE: 0,
     }
     for kind, value in limits.items():
-        _, hard = resource.getrlimit(kind)
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
-        resource.setrlimit(kind, (value, value))
+        resource.setrlimit(kind, _capped(kind, value))
 
 
 def main(argv=None):
@@ -145,6 +195,7 @@ def main(argv=None):
     parser.add_argument("--cpu-seconds", type=int, default=1800)
     parser.add_argument("--processes", type=int, default=128, help="beyond those running now")
     parser.add_argument("--file-mb", type=int, default=512)
+    parser.add_argument("--cgroup", default="", help="name of a pids cgroup to create")
     parser.add_argument("kernel", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     kernel = args.kernel[1:] if args.kernel[:1] == ["--"] else args.kernel
@@ -152,7 +203,8 @@ def main(argv=None):
     command = (
         bwrap_argv(bwrap, kernel, args.workdir, args.runtime, readable_paths()) if bwrap else kernel
     )
-    apply_limits(args.memory_mb, args.cpu_seconds, args.processes, args.file_mb)
+    limit_processes(args.processes, args.cgroup)
+    apply_limits(args.memory_mb, args.cpu_seconds, args.file_mb)
     os.execv(command[0], command)
 
 

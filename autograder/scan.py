@@ -76,6 +76,26 @@ def _dotted(node):
     return ""
 
 
+# Findings that mean an attempt on grading itself: the submission's points are zeroed and
+# left for a person to review. Everything else is only flagged.
+TAMPERING = (
+    "patches ",
+    "redefines the check",
+    "reaches into sys.modules",
+    "hooks torch",
+    "rewrites function",
+    "reaches into function globals",
+    "imports ctypes",
+    "imports builtins",
+    "uses torch dispatch modes",
+    "uses torch function modes",
+)
+
+
+def is_tampering(flag):
+    return any(word in flag for word in TAMPERING)
+
+
 def scan_code(code):
     """[(line, what)] for each suspicious construct in one cell's code."""
     try:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .nbgrader_cli import venv_env
+from .sandbox import remove_cgroup
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Limits:
     cell_seconds: int = 120
     notebook_seconds: int = 900
     memory_mb: int = 6144
-    processes: int = 128
+    processes: int = 64  # tasks: threads count too
     file_mb: int = 512
 
 
@@ -64,11 +65,13 @@ def write_folder(folder, files):
         path.write_bytes(data)
 
 
-def kernel_spec(workdir, runtime, limits):
+def kernel_spec(workdir, runtime, limits, cgroup):
     """A kernelspec named python3 whose kernel starts inside the sandbox."""
     return {
         "display_name": "Python 3 (sandboxed grading kernel)",
         "language": "python",
+        # The kernel's pid is the sandbox's, which would die of a SIGINT: interrupt by message.
+        "interrupt_mode": "message",
         "argv": [
             sys.executable,
             "-m",
@@ -85,6 +88,8 @@ def kernel_spec(workdir, runtime, limits):
             str(limits.processes),
             "--file-mb",
             str(limits.file_mb),
+            "--cgroup",
+            cgroup,
             "--",
             sys.executable,
             "-m",
@@ -105,62 +110,62 @@ def grade_job(job):
         write_folder(course / "submitted" / job.student / job.assignment, job.files)
         (course / "gradebook.db").write_bytes(job.gradebook)
         (course / "nbgrader_config.py").write_text(job.config)
+        cgroup = f"lbl-{scratch.name}"
         spec = scratch / "jupyter" / "kernels" / "python3" / "kernel.json"
         spec.parent.mkdir(parents=True)
-        spec.write_text(json.dumps(kernel_spec(workdir, runtime, job.limits)))
-        runtime.mkdir()
+        spec.write_text(json.dumps(kernel_spec(workdir, runtime, job.limits, cgroup)))
+        (runtime / "home").mkdir(parents=True)
         env = venv_env() | {
             "JUPYTER_PATH": str(scratch / "jupyter"),
             "JUPYTER_RUNTIME_DIR": str(runtime),
             "JUPYTER_CONFIG_DIR": str(scratch / "config"),
         }
         command = [
-            sys.executable,
-            "-m",
-            "nbgrader",
-            "autograde",
-            job.assignment,
-            "--student",
-            job.student,
-            "--create",
-            "--force",
-            "--KernelManager.transport=ipc",
-            f"--KernelManager.ip={runtime}/kernel",
+            sys.executable, "-m", "nbgrader", "autograde", job.assignment,
+            "--student", job.student, "--create", "--force",
+            "--KernelManager.transport=ipc", f"--KernelManager.ip={runtime}/kernel",
             f"--Execute.timeout={job.limits.cell_seconds}",
-        ]
-        process = subprocess.Popen(
-            command,
-            cwd=course,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        ]  # fmt: skip
         try:
-            log, _ = process.communicate(timeout=job.limits.notebook_seconds)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            log, _ = process.communicate()
-            return Result(
-                job.student,
-                job.assignment,
-                False,
+            log, timed_out = run_nbgrader(command, course, env, job.limits.notebook_seconds)
+        finally:
+            remove_cgroup(cgroup)
+        seconds = time.perf_counter() - start
+        if timed_out:
+            reason = (
                 f"took longer than the {job.limits.notebook_seconds} s allowed for a "
-                "notebook (an endless loop that ignores interrupts?)",
-                log=log.decode(errors="replace"),
-                seconds=time.perf_counter() - start,
+                "notebook (an endless loop that ignores interrupts?)"
             )
-        log = log.decode(errors="replace")
-        graded = process.returncode == 0 and any(workdir.glob("*.ipynb"))
-        return Result(
-            job.student,
-            job.assignment,
-            graded,
-            "" if graded else explain(log),
-            read_folder(workdir) if graded else {},
-            log,
-            time.perf_counter() - start,
-        )
+            return Result(job.student, job.assignment, False, reason, log=log, seconds=seconds)
+        graded = "There was an error processing" not in log and any(workdir.glob("*.ipynb"))
+        files = read_folder(workdir) if graded else {}
+        reason = "" if graded else explain(log)
+        return Result(job.student, job.assignment, graded, reason, files, log, seconds)
+
+
+def run_nbgrader(command, course, env, seconds):
+    """Run nbgrader in its own process group, killed as a whole when time is up.
+
+    Returns (log, timed_out)."""
+    process = subprocess.Popen(
+        command,
+        cwd=course,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        log, _ = process.communicate(timeout=seconds)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        log, _ = process.communicate()
+        timed_out = True
+    except BaseException:  # Ctrl-C or a cancelled task: leave no grading behind
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    return log.decode(errors="replace"), timed_out
 
 
 def explain(log):
