@@ -28,25 +28,24 @@ def sample_course(folder, root):
 
 @pytest.fixture(scope="module")
 def sequential(tmp_path_factory, root):
-    """The sample class graded by one worker, one submission after another."""
+    """The sample class graded by one worker, one submission after another, and its scores."""
     course = sample_course(tmp_path_factory.mktemp("sequential"), root)
-    outcomes = grading.grade(course, workers=1)
-    return course, outcomes
+    grading.grade(course, workers=1)
+    return course, grading.scores(course, ASSIGNMENT)
 
 
 def test_dask_cluster_gives_the_same_grades_as_one_process(sequential, tmp_path, root):
-    course, _ = sequential
+    _, expected = sequential
     parallel = sample_course(tmp_path, root)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster:
         outcomes = grading.grade(parallel, scheduler=cluster.scheduler_address)
     assert {o.student for o in outcomes if o.graded} == {"ada", "bob", "cy"}
-    assert grading.scores(parallel, ASSIGNMENT) == grading.scores(course, ASSIGNMENT)
-    assert len(grading.scores(parallel, ASSIGNMENT)) == 3
+    assert grading.scores(parallel, ASSIGNMENT) == expected
+    assert len(expected) == 3
 
 
 def test_rerun_skips_unchanged_and_regrades_changed(sequential):
-    course, _ = sequential
-    before = grading.scores(course, ASSIGNMENT)
+    course, before = sequential
     again = {o.student: o for o in grading.grade(course, workers=1)}
     assert all(again[s].skipped for s in ("ada", "bob", "cy"))
     assert grading.scores(course, ASSIGNMENT) == before
@@ -60,7 +59,7 @@ def test_rerun_skips_unchanged_and_regrades_changed(sequential):
 
 
 def test_interrupted_run_resumes_without_loss_or_duplicates(sequential, tmp_path, root):
-    course, _ = sequential
+    _, expected = sequential
     resumed = sample_course(tmp_path, root)
     command = [
         sys.executable,
@@ -84,4 +83,4 @@ def test_interrupted_run_resumes_without_loss_or_duplicates(sequential, tmp_path
     assert 1 <= len(done) < 3
     outcomes = {o.student: o for o in grading.grade(resumed, workers=1)}
     assert all(outcomes[s].skipped for s in done)
-    assert grading.scores(resumed, ASSIGNMENT) == grading.scores(course, ASSIGNMENT)
+    assert grading.scores(resumed, ASSIGNMENT) == expected
