@@ -10,6 +10,18 @@ LAB    := $(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 setup: $(VENV)/.installed
 
+# Debian packages a target uses (command:package): installed when missing if we are root,
+# otherwise named so that you can install them.
+define need
+	@missing=""; for pair in $(1); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing$$missing (Debian packages)"; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "note: please install$$missing (sudo apt-get install$$missing)"; fi; \
+	fi
+endef
+
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,9 +31,11 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: setup           ## build the course, then grade the sample class with nbgrader
+	$(call need,bwrap:bubblewrap)
 	$(PY) -m autograder demo
 
-test: setup           ## the whole test suite
+test: setup           ## the whole test suite (kernel isolation and browser tests included)
+	$(call need,bwrap:bubblewrap chromium:chromium)
 	$(PY) -m pytest
 
 release: setup        ## course/*.md → source/ → release/
@@ -35,6 +49,7 @@ else
 endif
 
 grade: setup          ## autograde everything in submitted/
+	$(call need,bwrap:bubblewrap)
 	$(PY) -m autograder grade
 
 feedback: setup       ## feedback HTML for autograded submissions
