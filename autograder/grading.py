@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -184,6 +184,9 @@ def grade(
     soon as it arrives, so an interrupted run loses nothing and the next run resumes.
     """
     course, limits = Path(course).resolve(), limits or Limits()
+    if not scheduler and not limits.threads:  # share this machine's cores among the workers
+        cores = os.cpu_count() or 1
+        limits = replace(limits, threads=max(1, cores // min(workers or cores, cores)))
     work = submissions(course, assignment, student)
     config = Path(course, "nbgrader_config.py").read_text()
     templates = {name: register_assignment(course, name) for name in sorted({a for _, a in work})}

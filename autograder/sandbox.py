@@ -76,7 +76,7 @@ def readable_paths():
     return sorted(paths)
 
 
-def bwrap_argv(bwrap, kernel, workdir, runtime, readable):
+def bwrap_argv(bwrap, kernel, workdir, runtime, readable, extra_env):
     argv = [
         bwrap,
         "--die-with-parent",
@@ -109,6 +109,7 @@ def bwrap_argv(bwrap, kernel, workdir, runtime, readable):
         "MPLCONFIGDIR": f"{runtime}/matplotlib",
         "PYTHONNOUSERSITE": "1",
         "LANG": "C.UTF-8",
+        **extra_env,
     }
     for name, value in env.items():
         argv += ["--setenv", name, value]
@@ -128,6 +129,7 @@ def _owner(path):
         return None
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 PIDS_CGROUPS = [Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")]  # cgroup v1, v2
 
 
@@ -196,12 +198,19 @@ def main(argv=None):
     parser.add_argument("--processes", type=int, default=128, help="beyond those running now")
     parser.add_argument("--file-mb", type=int, default=512)
     parser.add_argument("--cgroup", default="", help="name of a pids cgroup to create")
+    parser.add_argument("--threads", type=int, default=0, help="compute threads (0: torch decides)")
     parser.add_argument("kernel", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     kernel = args.kernel[1:] if args.kernel[:1] == ["--"] else args.kernel
+    # Kernels graded side by side must not each spin a thread per core: oversubscribed, torch's
+    # thread pools slow every kernel down many times over.
+    threads = {v: str(args.threads) for v in THREAD_VARIABLES} if args.threads else {}
+    os.environ.update(threads)
     bwrap = bubblewrap()
     command = (
-        bwrap_argv(bwrap, kernel, args.workdir, args.runtime, readable_paths()) if bwrap else kernel
+        bwrap_argv(bwrap, kernel, args.workdir, args.runtime, readable_paths(), threads)
+        if bwrap
+        else kernel
     )
     limit_processes(args.processes, args.cgroup)
     apply_limits(args.memory_mb, args.cpu_seconds, args.file_mb)

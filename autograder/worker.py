@@ -27,6 +27,7 @@ class Limits:
     cell_seconds: int = 120
     notebook_seconds: int = 900
     memory_mb: int = 6144
+    threads: int = 0  # compute threads per kernel; 0 lets torch decide
     processes: int = 64  # tasks: threads count too
     file_mb: int = 512
 
@@ -90,6 +91,8 @@ def kernel_spec(workdir, runtime, limits, cgroup):
             str(limits.file_mb),
             "--cgroup",
             cgroup,
+            "--threads",
+            str(limits.threads),
             "--",
             sys.executable,
             "-m",
