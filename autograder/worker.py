@@ -178,5 +178,7 @@ def explain(log):
         return "ran out of its memory limit"
     if "dead" in lowered or "unresponsive" in lowered or "kernel died" in lowered:
         return "its kernel died (os._exit, a crash, or the memory or process limit)"
-    lines = [line.strip() for line in log.splitlines() if "ERROR" in line or "Error" in line]
+    if "'msg_type'" in log:  # raw protocol messages: more than one process answered
+        return "its kernel died or garbled its messages (forked processes?)"
+    lines = [line.strip() for line in log.splitlines() if "| ERROR]" in line]
     return (lines or ["nbgrader could not grade it"])[0][:300]

@@ -17,7 +17,7 @@ import pytest
 from autograder import grading
 from autograder.sample_class import write_sample_class
 from autograder.sandbox import bubblewrap
-from autograder.worker import Limits
+from autograder.worker import Limits, explain
 
 HOSTILE = Path(__file__).parent / "hostile"
 ASSIGNMENT = "01_norms"
@@ -155,7 +155,7 @@ def test_loop_that_ignores_interrupts_hits_the_notebook_limit(graded):
 )
 def test_dead_kernels_are_reported(graded, student, flag):
     _, outcomes, _, _ = graded
-    assert not outcomes[student].graded and "kernel died" in outcomes[student].reason
+    assert not outcomes[student].graded and "its kernel died" in outcomes[student].reason
     assert flag in flags(outcomes, student)
 
 
@@ -236,3 +236,16 @@ def test_deleted_test_cell_scores_zero_and_is_flagged(graded):
 def test_isolation_is_real_here():
     """CI installs bubblewrap: without it these tests would prove much less."""
     assert bubblewrap(), "bubblewrap is missing or cannot create namespaces here"
+
+
+@pytest.mark.parametrize(
+    "log, reason",
+    [
+        ("MemoryError: ...", "ran out of its memory limit"),
+        ("nbclient.exceptions.DeadKernelError: Kernel died", "its kernel died (os._exit"),
+        ("[AutogradeApp | ERROR] {'header': {'msg_type': 'error'}}", "garbled its messages"),
+        ("[AutogradeApp | ERROR] No notebooks were matched", "No notebooks were matched"),
+    ],
+)
+def test_failed_logs_are_explained(log, reason):
+    assert reason in explain(log)
