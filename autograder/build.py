@@ -6,6 +6,7 @@ deterministic (cell ids come from the cell's place or grade id), so a rebuild of
 course writes byte-identical notebooks.
 """
 
+import contextlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -125,16 +126,22 @@ def build_source(lesson, source_dir):
     return out
 
 
-def build_release(root, assignment, release_dir):
-    """Run nbgrader generate_assignment in a scratch course and copy its release out.
-
-    The scratch course keeps the build away from the instructor's gradebook.
-    """
-    with tempfile.TemporaryDirectory(prefix="lbl-build-") as scratch:
+@contextlib.contextmanager
+def generated(course, assignment):
+    """Run nbgrader generate_assignment in a scratch copy of ``course``; yield that scratch
+    course (its release/ and a gradebook that knows only this assignment). The scratch course
+    keeps the instructor's gradebook and release/ as they are."""
+    with tempfile.TemporaryDirectory(prefix="lbl-generate-") as scratch:
         scratch = Path(scratch)
-        shutil.copy(Path(root) / "nbgrader_config.py", scratch)
-        shutil.copytree(Path(root) / "source" / assignment, scratch / "source" / assignment)
+        shutil.copy(Path(course) / "nbgrader_config.py", scratch)
+        shutil.copytree(Path(course) / "source" / assignment, scratch / "source" / assignment)
         nbgrader("generate_assignment", assignment, "--force", course=scratch)
+        yield scratch
+
+
+def build_release(root, assignment, release_dir):
+    """Generate the student release of one assignment with nbgrader into ``release_dir``."""
+    with generated(root, assignment) as scratch:
         target = Path(release_dir) / assignment
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(scratch / "release" / assignment, target)
@@ -147,10 +154,11 @@ def build_release(root, assignment, release_dir):
 def build(root=ROOT, out=None):
     """Build source/ and release/ for every lesson under ``root`` (into ``out`` if given)."""
     root, out = Path(root), Path(out or root)
+    if out != root:
+        out.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / "nbgrader_config.py", out)
     built = []
     for lesson in lessons(root):
         build_source(lesson, out / "source")
-        if out != root:
-            shutil.copy(root / "nbgrader_config.py", out)
         built.append(build_release(out, assignment_name(lesson), out / "release"))
     return built

@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import os
 import shutil
-import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
+from .build import generated
 from .nbgrader_cli import nbgrader
 from .scan import is_tampering, scan_submission
 from .worker import Job, Limits, Result, grade_job, read_folder
@@ -96,11 +96,8 @@ def register_assignment(course, assignment):
         "--CourseDirectory.release_directory=build/register",
         course=course,
     )
-    with tempfile.TemporaryDirectory(prefix="lbl-template-") as scratch:
-        shutil.copy(Path(course, "nbgrader_config.py"), scratch)
-        shutil.copytree(Path(course, "source", assignment), Path(scratch, "source", assignment))
-        nbgrader("generate_assignment", assignment, "--force", course=scratch)
-        return Path(scratch, "gradebook.db").read_bytes()
+    with generated(course, assignment) as scratch:
+        return (scratch / "gradebook.db").read_bytes()
 
 
 @contextlib.contextmanager
