@@ -1,6 +1,8 @@
 """Command line: ``python -m autograder {build,demo,grade,feedback,export}``."""
 
 import argparse
+import dataclasses
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -57,6 +59,9 @@ def cmd_grade(args):
         print(f"nothing to grade: no submissions under {args.course / 'submitted'}")
         return
     report(args.course, outcomes)
+    if args.json:
+        args.json.write_text(json.dumps([dataclasses.asdict(o) for o in outcomes], indent=1))
+        print(f"\noutcomes written to {args.json}")
 
 
 def cmd_feedback(args):
@@ -109,6 +114,7 @@ def main(argv=None):
         help="seconds for a whole submission",
     )
     command.add_argument("--memory-mb", type=int, default=Limits.memory_mb)
+    command.add_argument("--json", type=Path, help="also write each outcome (and finding) here")
     command.set_defaults(run=cmd_grade)
     command = commands.add_parser("feedback", help="feedback HTML for graded submissions")
     command.add_argument("--assignment")

@@ -9,22 +9,25 @@ is skipped, so an interrupted run resumes where it stopped; a failed run never r
 """
 
 import contextlib
-import hashlib
+import json
 import os
+import re
 import shutil
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import nbformat
 from tqdm import tqdm
 
 from .build import generated
+from .intake import Refused, fingerprint, inspect
 from .nbgrader_cli import nbgrader
-from .scan import is_tampering, scan_submission
-from .worker import Job, Limits, Result, grade_job, read_folder
+from .scan import submission_findings
+from .worker import Finding, Job, Limits, Result, grade_job
 
-DIGEST = ".submission.sha256"  # kept in autograded/<student>/<assignment>/
+STATE = ".grading"  # <course>/.grading/<student>/<assignment>.json: what was graded, and found
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}")
 
 
 @dataclass
@@ -35,52 +38,47 @@ class Outcome:
     assignment: str
     graded: bool
     reason: str = ""
-    flags: list = field(default_factory=list)
+    flags: list = field(default_factory=list)  # Finding
     skipped: bool = False
     seconds: float = 0.0
 
-    @property
-    def tampering(self):
-        return any(is_tampering(flag) for flag in self.flags)
-
 
 def submissions(course, assignment=None, student=None):
-    """(student, assignment) pairs found under ``course/submitted``, sorted."""
+    """(student, assignment, problem) for each folder under ``course/submitted``, sorted;
+    ``problem`` says why a folder cannot be a submission (a link, an odd name), else ""."""
     found = []
-    for folder in sorted(Path(course, "submitted").glob("*/*")):
-        if not folder.is_dir():
+    for student_entry in _entries(Path(course, "submitted")):
+        if student not in (None, student_entry.name):
             continue
-        if assignment in (None, folder.name) and student in (None, folder.parent.name):
-            found.append((folder.parent.name, folder.name))
-    return found
+        if student_entry.is_symlink() or not student_entry.is_dir(follow_symlinks=False):
+            found.append(
+                (student_entry.name, assignment or "(any)", "the student folder is a link")
+            )
+            continue
+        for entry in _entries(Path(student_entry.path)):
+            if assignment not in (None, entry.name):
+                continue
+            names = (student_entry.name, entry.name)
+            odd = next((n for n in names if not SAFE_NAME.fullmatch(n)), None)
+            found.append(
+                (*names, f"the folder name {ascii(odd)} has odd characters" if odd else "")
+            )
+    return sorted(found)
 
 
-def unreadable(folder):
-    """Why nbgrader could not grade the notebooks in ``folder``, or "" when they look sound."""
-    notebooks = sorted(Path(folder).glob("*.ipynb"))
-    if not notebooks:
-        return "no notebook was submitted"
-    for path in notebooks:
-        try:
-            nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-            nbformat.validate(nb)
-        except UnicodeDecodeError:
-            return f"{path.name} is not UTF-8 text"
-        except nbformat.reader.NotJSONError as error:
-            detail = error.__cause__
-            where = f" ({detail.msg}, line {detail.lineno})" if detail else ""
-            return f"{path.name} is not valid JSON{where}"
-        except (nbformat.ValidationError, ValueError, KeyError, TypeError) as error:
-            return f"{path.name} is not a valid notebook ({str(error).splitlines()[0]})"
-    return ""
+def _entries(folder):
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda e: e.name)
+    except OSError:
+        return []
 
 
-def digest(folder):
-    """A fingerprint of a submission folder's files, to tell a changed submission."""
-    sha = hashlib.sha256()
-    for name, data in sorted(read_folder(folder).items()):
-        sha.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-    return sha.hexdigest()
+def expected_notebooks(course, assignment):
+    """{notebook name: source bytes} of one assignment."""
+    return {
+        p.name: p.read_bytes() for p in sorted(Path(course, "source", assignment).glob("*.ipynb"))
+    }
 
 
 def register_assignment(course, assignment):
@@ -113,57 +111,72 @@ def executor(workers=None, scheduler=None):
             yield pool
 
 
-def store(course, result, fingerprint, zero=False):
-    """Save one graded submission: scores into the gradebook (nbgrader's SaveAutoGrades), then
-    its autograded folder, replaced as a whole, with the fingerprint of what was graded.
-
-    With ``zero`` (tampering suspected) every score is set to 0 and marked as needing a manual
-    grade, so that the submission waits for a person's review in nbgrader's formgrader.
-    """
+def store(course, result, mark):
+    """Save one graded submission: scores into the gradebook (nbgrader's SaveAutoGrades), the
+    cells named by findings marked for a manual look, then its autograded folder, replaced as a
+    whole, and the grading state (fingerprint and findings) that lets a rerun skip it."""
     from nbgrader.api import Gradebook
     from nbgrader.preprocessors import SaveAutoGrades
 
     db_url = f"sqlite:///{Path(course).resolve()}/gradebook.db"
+    notebooks = {
+        name: nbformat.reads(data.decode(), as_version=4)
+        for name, data in result.files.items()
+        if name.endswith(".ipynb")
+    }
     stamp = result.files.get("timestamp.txt", b"").decode().strip() or None
     with Gradebook(db_url) as gb:
         gb.update_or_create_student(result.student)
         gb.update_or_create_submission(result.assignment, result.student, timestamp=stamp)
-    for name, data in result.files.items():
-        if name.endswith(".ipynb") and "/" not in name:
-            resources = {
-                "nbgrader": {
-                    "notebook": Path(name).stem,
-                    "assignment": result.assignment,
-                    "student": result.student,
-                    "db_url": db_url,
-                }
+    for name, nb in notebooks.items():
+        resources = {
+            "nbgrader": {
+                "notebook": Path(name).stem,
+                "assignment": result.assignment,
+                "student": result.student,
+                "db_url": db_url,
             }
-            SaveAutoGrades().preprocess(nbformat.reads(data.decode(), as_version=4), resources)
-    if zero:
-        with Gradebook(db_url) as gb:
-            for notebook in gb.find_submission(result.assignment, result.student).notebooks:
-                for grade in notebook.grades:
-                    grade.auto_score, grade.needs_manual_grade = 0, True
-            gb.db.commit()
+        }
+        SaveAutoGrades().preprocess(nb, resources)
+    review = {f.cell for f in mark["findings"] if f.cell}
+    with Gradebook(db_url) as gb:
+        for notebook in gb.find_submission(result.assignment, result.student).notebooks:
+            for grade in notebook.grades:
+                if grade.name in review:
+                    grade.needs_manual_grade = True
+        gb.db.commit()
     target = Path(course, "autograded", result.student, result.assignment)
     fresh = target.with_name(f".{target.name}.new")
     shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
     for name, data in result.files.items():
-        path = fresh / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    (fresh / DIGEST).write_text(fingerprint)
+        (fresh / name).write_bytes(data)
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     fresh.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+    state = _state_path(course, result.student, result.assignment)
+    state.parent.mkdir(parents=True, exist_ok=True)
+    saved = {"fingerprint": mark["fingerprint"], "findings": [asdict(f) for f in mark["findings"]]}
+    state.write_text(json.dumps(saved))
 
 
-def already_graded(course, student, assignment, fingerprint):
-    mark = Path(course, "autograded", student, assignment, DIGEST)
-    return mark.is_file() and mark.read_text() == fingerprint
+def _state_path(course, student, assignment):
+    return Path(course, STATE, student, f"{assignment}.json")
+
+
+def graded_state(course, student, assignment):
+    """What the last stored grading of a submission saw ({fingerprint, findings}), or None."""
+    try:
+        saved = json.loads(_state_path(course, student, assignment).read_text())
+        return {
+            "fingerprint": saved["fingerprint"],
+            "findings": [Finding(**f) for f in saved["findings"]],
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def grade(
@@ -177,8 +190,9 @@ def grade(
 ):
     """Autograde every matching submission with a progress bar; return the outcomes.
 
-    Unchanged submissions already graded are skipped unless ``force``; each result is saved as
-    soon as it arrives, so an interrupted run loses nothing and the next run resumes.
+    Unchanged submissions already graded are skipped unless ``force`` (telling costs no reading
+    of their files); each result is saved as soon as it arrives, so an interrupted run loses
+    nothing and the next run resumes. One broken submission is reported and never stops the rest.
     """
     course, limits = Path(course).resolve(), limits or Limits()
     if not scheduler and not limits.threads:  # share this machine's cores among the workers
@@ -186,61 +200,91 @@ def grade(
         limits = replace(limits, threads=max(1, cores // min(workers or cores, cores)))
     work = submissions(course, assignment, student)
     config = Path(course, "nbgrader_config.py").read_text()
-    templates = {name: register_assignment(course, name) for name in sorted({a for _, a in work})}
-    outcomes, jobs = [], []
-    for student_id, assignment_id in work:
+    names = sorted({a for _, a, problem in work if not problem})
+    sources = {name: expected_notebooks(course, name) for name in names}
+    templates = {name: register_assignment(course, name) for name in names if sources[name]}
+    outcomes, todo = [], []
+    for student_id, assignment_id, problem in work:
+        if not problem and not sources.get(assignment_id):
+            problem = f"there is no assignment {assignment_id!r} in source/"
+        if problem:
+            outcomes.append(_refused(student_id, assignment_id, problem))
+            continue
         folder = course / "submitted" / student_id / assignment_id
-        reason = unreadable(folder)
-        if reason:
-            outcomes.append(Outcome(student_id, assignment_id, False, reason))
+        mark = fingerprint(folder, sources[assignment_id])
+        saved = graded_state(course, student_id, assignment_id)
+        if not force and saved and saved["fingerprint"] == mark:
+            outcomes.append(
+                Outcome(student_id, assignment_id, True, flags=saved["findings"], skipped=True)
+            )
             continue
-        flags = scan_submission(folder, course / "source" / assignment_id)
-        fingerprint = digest(folder)
-        if not force and already_graded(course, student_id, assignment_id, fingerprint):
-            outcomes.append(Outcome(student_id, assignment_id, True, flags=flags, skipped=True))
-            continue
+        todo.append((student_id, assignment_id, mark))
+
+    def make_job(student_id, assignment_id):
+        folder = course / "submitted" / student_id / assignment_id
+        files = inspect(folder, sources[assignment_id])
         job = Job(
-            student_id, assignment_id, read_folder(folder), templates[assignment_id], config, limits
-        )
-        jobs.append((job, fingerprint, flags))
+            student_id, assignment_id, files, sources[assignment_id],
+            templates[assignment_id], config, limits,
+        )  # fmt: skip
+        return job, submission_findings(files, sources[assignment_id])
+
     with tqdm(total=len(work), initial=len(outcomes), desc="grading", unit="notebook") as bar:
-        if jobs:
+        if todo:
             with executor(workers, scheduler) as pool:
-                futures = {pool.submit(grade_job, job): (job, f, flags) for job, f, flags in jobs}
-                for future in _completed(futures):
-                    job, fingerprint, flags = futures[future]
-                    result = _result(future, job)
-                    outcome = Outcome(
-                        job.student,
-                        job.assignment,
-                        result.graded,
-                        result.reason,
-                        flags,
-                        seconds=result.seconds,
-                    )
-                    if result.graded:
-                        store(course, result, fingerprint, zero=outcome.tampering)
+                window = 2 * (workers or os.cpu_count() or 1)
+                for outcome in _graded(pool, todo, make_job, course, window):
                     outcomes.append(outcome)
                     bar.update(1)
                     bar.set_postfix(not_graded=sum(not o.graded for o in outcomes))
     return sorted(outcomes, key=lambda o: (o.assignment, o.student))
 
 
-def _completed(futures):
-    """The futures as they finish; on Ctrl-C, cancel those not started and stop."""
+def _refused(student_id, assignment_id, reason):
+    return Outcome(student_id, assignment_id, False, reason, [Finding("refused", reason)])
+
+
+def _graded(pool, todo, make_job, course, window):
+    """Outcomes as jobs finish; at most ``window`` submissions are read and in flight at once,
+    so the coordinator's memory does not grow with the class. Ctrl-C cancels what is queued."""
+    queue, running = list(reversed(todo)), {}
     try:
-        yield from as_completed(futures)
+        while queue or running:
+            while queue and len(running) < window:
+                student_id, assignment_id, mark = queue.pop()
+                try:
+                    job, findings = make_job(student_id, assignment_id)
+                except Refused as error:
+                    yield _refused(student_id, assignment_id, str(error))
+                    continue
+                future = pool.submit(grade_job, job)
+                running[future] = (job.student, job.assignment, mark, findings)
+            if not running:
+                continue
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield _finish(course, future, *running.pop(future))
     except KeyboardInterrupt:
-        for future in futures:
+        for future in running:
             future.cancel()
         raise
 
 
-def _result(future, job):
+def _finish(course, future, student_id, assignment_id, mark, findings):
+    """Store one finished job; any failure makes it NOT GRADED and keeps the earlier grade."""
     try:
-        return future.result()
+        result = future.result()
     except Exception as error:  # noqa: BLE001 (a worker lost or crashed: report, go on)
-        return Result(job.student, job.assignment, False, f"grading worker failed: {error!r}")
+        result = Result(student_id, assignment_id, False, f"grading worker failed: {error!r}")
+    findings = findings + result.findings
+    outcome = Outcome(student_id, assignment_id, result.graded, result.reason, findings)
+    outcome.seconds = result.seconds
+    if result.graded:
+        try:
+            store(course, result, {"fingerprint": mark, "findings": findings})
+        except Exception as error:  # noqa: BLE001
+            outcome.graded, outcome.reason = False, f"its grades could not be stored: {error!r}"
+    return outcome
 
 
 def feedback(course, assignment=None):
@@ -314,11 +358,8 @@ def report(course, assignment, outcomes):
         else:
             lines.append(f"{o.student}: NOT GRADED: {o.reason}")
         for flag in o.flags:
-            lines.append(f"{o.student}: FLAGGED for review: {flag}")
-        if o.graded and o.tampering:
-            lines.append(
-                f"{o.student}: ZEROED until a person reviews it in formgrader (tampering suspected)"
-            )
+            if flag.kind != "refused":
+                lines.append(f"{o.student}: FLAGGED for review ({flag.kind}): {flag.detail}")
     return "\n".join(lines)
 
 

@@ -1,6 +1,6 @@
-"""nbgrader preprocessors of our own, plugged into autograde by nbgrader_config.py."""
+"""nbgrader preprocessors of our own, plugged into autograde and feedback by nbgrader_config.py."""
 
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import Integer
 
 
@@ -23,3 +23,40 @@ class TruncateOutputs(NbGraderPreprocessor):
         if len(text) <= self.max_chars:
             return text
         return text[: self.max_chars] + f"\n… [output cut: {len(text):,} characters in all]\n"
+
+
+class HideHiddenTests(NbGraderPreprocessor):
+    """For feedback: drop every hidden-test section from the cell sources (autograde restored
+    them, nbgrader issue #917) and shorten error tracebacks, which quote the failing code, to
+    their last line. Markers are ClearHiddenTests' delimiters; a BEGIN without END hides the
+    rest of the cell."""
+
+    def preprocess(self, nb, resources):
+        markers = ClearHiddenTests(config=self.config)
+        self._begin, self._end = markers.begin_test_delimeter, markers.end_test_delimeter
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        cell.source = self._hide(cell.source, cell.cell_type == "code")
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                output.traceback = [f"{output.ename}: {output.evalue}"]
+        return cell, resources
+
+    def _hide(self, source, is_code):
+        kept, hiding = [], False
+        for line in source.split("\n"):
+            if self._begin in line:
+                if not hiding:
+                    indent = line[: len(line) - len(line.lstrip())]
+                    kept.append(indent + (HIDDEN_CODE if is_code else HIDDEN_TEXT))
+                hiding = True
+            elif self._end in line:
+                hiding = False
+            elif not hiding:
+                kept.append(line)
+        return "\n".join(kept)
+
+
+HIDDEN_CODE = "# … hidden tests: not shown in feedback (their results are in the output below)"
+HIDDEN_TEXT = "*… hidden tests: not shown in feedback*"

@@ -5,9 +5,11 @@ resource limits on itself (memory, CPU time, processes, file size), then execs t
 bubblewrap when it is installed: a new user, PID, IPC, UTS and network namespace (no network at
 all; the kernel talks to nbgrader over Unix sockets in ``--runtime``), all capabilities dropped,
 and a filesystem that holds only the system, the Python environment, the course's packages
-(read-only) and the notebook's own folder (read-write). The gradebook, source/ and the other
-submissions are simply not there. Without bubblewrap the limits still apply and the report says
-which protections are missing. Imports nothing but the standard library.
+(read-only) and, at the working folder's path, ``--view`` (read-write): a private folder with
+the learner's own files, so nothing the kernel writes lands where nbgrader works. The gradebook,
+source/, the notebook with hidden tests restored and the other submissions are simply not
+there. Without bubblewrap the limits still apply and the report says which protections are
+missing. Imports nothing but the standard library.
 """
 
 import argparse
@@ -76,7 +78,7 @@ def readable_paths():
     return sorted(paths)
 
 
-def bwrap_argv(bwrap, kernel, workdir, runtime, readable, extra_env):
+def bwrap_argv(bwrap, kernel, workdir, view, runtime, readable, extra_env):
     argv = [
         bwrap,
         "--die-with-parent",
@@ -98,8 +100,7 @@ def bwrap_argv(bwrap, kernel, workdir, runtime, readable, extra_env):
     ]
     for path in SYSTEM_DIRS + readable:
         argv += ["--ro-bind-try", path, path]
-    for path in (workdir, runtime):
-        argv += ["--bind", path, path]
+    argv += ["--bind", view, workdir, "--bind", runtime, runtime]
     if "-f" in kernel:  # the connection file jupyter_client wrote, wherever that is
         connection = kernel[kernel.index("-f") + 1]
         argv += ["--ro-bind", connection, connection]
@@ -192,6 +193,7 @@ def apply_limits(memory_mb, cpu_seconds, file_mb):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder.sandbox", description=__doc__)
     parser.add_argument("--workdir", required=True, help="the notebook's folder (read-write)")
+    parser.add_argument("--view", help="what the kernel sees at --workdir (default: itself)")
     parser.add_argument("--runtime", required=True, help="the kernel's socket folder")
     parser.add_argument("--memory-mb", type=int, default=6144)
     parser.add_argument("--cpu-seconds", type=int, default=1800)
@@ -208,7 +210,15 @@ def main(argv=None):
     os.environ.update(threads)
     bwrap = bubblewrap()
     command = (
-        bwrap_argv(bwrap, kernel, args.workdir, args.runtime, readable_paths(), threads)
+        bwrap_argv(
+            bwrap,
+            kernel,
+            args.workdir,
+            args.view or args.workdir,
+            args.runtime,
+            readable_paths(),
+            threads,
+        )  # fmt: skip
         if bwrap
         else kernel
     )

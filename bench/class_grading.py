@@ -24,9 +24,10 @@ import nbformat
 
 from autograder import grading
 from autograder.build import ROOT
+from autograder.intake import inspect
 from autograder.nbgrader_cli import nbgrader
 from autograder.sample_class import fill, reference_answers, variant
-from autograder.worker import Job, grade_job, read_folder
+from autograder.worker import Job, grade_job
 
 ASSIGNMENT = "01_norms"
 
@@ -138,7 +139,8 @@ def main():
         job = Job(
             "s",
             "overhead",
-            read_folder(tiny / "submitted/s/overhead"),
+            inspect(tiny / "submitted/s/overhead", {"overhead.ipynb"}),
+            grading.expected_notebooks(tiny, "overhead"),
             grading.register_assignment(tiny, "overhead"),
             (tiny / "nbgrader_config.py").read_text(),
         )

@@ -73,13 +73,13 @@ def test_interrupted_run_resumes_without_loss_or_duplicates(sequential, tmp_path
     ]
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 300
-    while not list(resumed.glob("autograded/*/*/.submission.sha256")):
+    while not list(resumed.glob(".grading/*/*.json")):
         assert run.poll() is None and time.monotonic() < deadline, run.stdout.read().decode()
         time.sleep(0.5)
     run.send_signal(signal.SIGINT)  # Ctrl-C after the first grade is saved
     log = run.communicate(timeout=120)[0].decode()
     assert "run again to resume" in log, log[-2000:]
-    done = {p.parent.parent.name for p in resumed.glob("autograded/*/*/.submission.sha256")}
+    done = {p.parent.name for p in resumed.glob(".grading/*/*.json")}
     assert 1 <= len(done) < 3
     outcomes = {o.student: o for o in grading.grade(resumed, workers=1)}
     assert all(outcomes[s].skipped for s in done)
