@@ -67,6 +67,7 @@ def engine_state(modules):
         (module.__name__, name): (id(value), id(getattr(value, "__code__", None)))
         for module in modules
         for name, value in vars(module).items()
+        if callable(value) and not name.startswith("__")  # Python adds __warningregistry__
     }
 
 

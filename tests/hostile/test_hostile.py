@@ -257,6 +257,9 @@ def test_honest_students_are_graded_as_usual(graded):
 
 def test_no_student_byte_ran_on_the_host(graded):
     c, outcomes, before, _, _ = graded
+    planted = outputs(c, "host__kernel_plants_a_module")
+    assert "SHADOWED" not in planted and "colorsys from /" in planted, planted
+    assert total(c, "host__kernel_plants_a_module") == 2
     assert not list(c.markers.iterdir()), "code from a submission ran outside the sandbox"
     assert fingerprint(c.course) == before
     assert not Path("/tmp/planted").exists()
