@@ -1,11 +1,13 @@
-"""Walks the file system for this course's secrets: a gradebook that knows its cells, and any
-file holding hidden tests (the source notebook, nbgrader's restored copy)."""
+"""Walks the file system (but the public Python environment) for this course's secrets: a
+gradebook that knows its cells, and any file holding hidden tests (the source notebook,
+nbgrader's restored copy)."""
 
 import os
 
 hidden = "### BEGIN " + "HIDDEN TESTS"  # built here, so that this very cell does not hold it
 for top in ("/tmp", "/root", "/home", "/work", "/var", "/srv", "/opt", "/mnt"):
     for folder, subfolders, files in os.walk(top):
+        subfolders[:] = [f for f in subfolders if f not in (".venv", "site-packages", "proc")]
         for name in files:
             path = os.path.join(folder, name)
             try:
