@@ -307,11 +307,7 @@ def _plain(value):
     if isinstance(value, torch.Tensor):
         return value.detach().cpu().clone().as_subclass(torch.Tensor)
     if isinstance(value, (tuple, list)):
-        return (
-            type(value)(_plain(v) for v in value)
-            if type(value) in (tuple, list)
-            else (tuple(_plain(v) for v in value))
-        )
+        return (list if isinstance(value, list) else tuple)(_plain(v) for v in value)
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if value is None or type(value) in (bool, int, float, str):
@@ -403,8 +399,8 @@ def _layer_step(module, step, plan, fill):
     seen = [x * 1 if x.requires_grad else x for x in leaves]  # in-place layers work on copies
     if plan.get("pin"):
         _pin(module, plan["pin"])
-    with seeded(step["seed"]):
-        out, ops, problem = _traced(module, *seen)
+    with seeded(step["seed"]):  # the reference (``fill``) needs no op trace
+        out, ops, problem = (module(*seen), [], {}) if fill else _traced(module, *seen)
     record = {"ops": ops, **problem}
     if problem:
         return record
