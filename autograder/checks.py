@@ -698,7 +698,10 @@ def check_layer(
             continue
         plan = {"init": case.init, "steps": _steps(case, train_steps), "pin": pin or {}}
         expected = run_layer(reference, plan, fill=True)
-        if set(expected) & {"error", "load_error"} or len(expected["steps"]) != len(plan["steps"]):
+        broken = set(expected) & {"error", "load_error"} or any(
+            set(step) & {"error", "backward_error"} for step in expected["steps"]
+        )
+        if broken or len(expected["steps"]) != len(plan["steps"]):
             raise RuntimeError(f"the reference itself fails on {where}: {expected}")
         got = _learner_record(learner, "layer", plan)
         with _judging(learner, where):
