@@ -59,7 +59,7 @@ export: setup         ## grades.csv from the gradebook
 	$(PY) -m autograder export
 
 site: setup           ## the course website → build/site/html (executes every chapter)
-	$(PY) -m autograder.site
+	$(PY) -m autograder.build.site
 
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

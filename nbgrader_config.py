@@ -25,7 +25,7 @@ c.IgnorePattern.pattern = r"\w+Warning: "
 # After running a notebook, cut any huge output before nbgrader scores and saves it.
 c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.Execute",
-    "autograder.preprocessors.TruncateOutputs",
+    "autograder.grading.preprocessors.TruncateOutputs",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -38,6 +38,6 @@ c.Autograde.autograde_preprocessors = [
 # put back into the notebook (nbgrader issue #917): cut them out before the HTML export.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "autograder.preprocessors.HideHiddenTests",
+    "autograder.grading.preprocessors.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

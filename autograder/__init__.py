@@ -1,33 +1,9 @@
-"""Layer by Layer's autograder: the check engine used by every exercise, and the course tools.
+"""Layer by Layer's autograder, in three rooms:
 
-Test cells import from here: ``from autograder import Case, check_layer``. The engine
-(``checks``, ``guard``) needs nothing but torch; building and grading live in other modules.
+- :mod:`autograder.checks`: the check engine that test cells import (torch and the standard
+  library only), with the op trace and the sandboxed probe that runs a learner's code;
+- :mod:`autograder.build`: course/*.md → source/ → release/, and the website;
+- :mod:`autograder.grading`: grading a class with nbgrader, one sandboxed worker per submission.
+
+Importing ``autograder``, its build or its grading room does not import torch.
 """
-
-from .checks import (
-    DEVICE,
-    Case,
-    CheckFailed,
-    Remote,
-    assert_close,
-    check_dropout,
-    check_function,
-    check_layer,
-    count_parameters,
-    seeded,
-)
-from .guard import trace_ops
-
-__all__ = [
-    "DEVICE",
-    "Case",
-    "CheckFailed",
-    "Remote",
-    "assert_close",
-    "check_function",
-    "check_dropout",
-    "check_layer",
-    "count_parameters",
-    "seeded",
-    "trace_ops",
-]

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from . import build, grading
+from .grading.sample_class import write_sample_class
+from .grading.sandbox import protections
+from .grading.worker import Limits
 from .nbgrader_cli import NbgraderError
-from .sample_class import write_sample_class
-from .sandbox import protections
-from .worker import Limits
 
 
 def cmd_build(args):
@@ -78,9 +78,7 @@ def cmd_demo(args):
     cmd_build(args)
     demo = args.course / "build" / "demo"
     shutil.rmtree(demo, ignore_errors=True)
-    demo.mkdir(parents=True)
-    shutil.copy(args.course / "nbgrader_config.py", demo)
-    shutil.copytree(args.course / "source", demo / "source")
+    build.scratch_course(demo, args.course)
     students = write_sample_class(demo, args.course)
     print(f"sample class: {', '.join(students)} (in {demo / 'submitted'})")
     print_protections()

@@ -1,7 +1,7 @@
 """Grading a class: plain sequential ``nbgrader autograde`` against ours, in the same run.
 
 Generates a class of chapter-1 submissions (a mix of reference solutions, known bugs from
-tests/variants, untouched releases and broken JSON), grades one copy with plain nbgrader (one
+course/variants, untouched releases and broken JSON), grades one copy with plain nbgrader (one
 student after another, no sandbox) and another copy with ``autograder.grading`` (parallel
 workers, sandboxed kernels), and reports wall times and their ratio. Then it measures the fixed
 cost of one notebook (kernel start + ``import torch``) both ways, next to a bare
@@ -23,11 +23,12 @@ from pathlib import Path
 import nbformat
 
 from autograder import grading
-from autograder.build import ROOT
-from autograder.intake import inspect
+from autograder.build import ROOT, scratch_course
+from autograder.build.exercises import variant
+from autograder.grading.intake import inspect
+from autograder.grading.sample_class import fill, reference_answers
+from autograder.grading.worker import Job, grade_job
 from autograder.nbgrader_cli import nbgrader
-from autograder.sample_class import fill, reference_answers, variant
-from autograder.worker import Job, grade_job
 
 ASSIGNMENT = "01_norms"
 
@@ -36,13 +37,12 @@ def make_class(course, students, seed=0):
     """``students`` submissions: 40% reference, 30% with one to three bugs, 15% untouched,
     15% broken JSON."""
     rng = random.Random(seed)
-    shutil.copy(ROOT / "nbgrader_config.py", course)
-    shutil.copytree(ROOT / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
+    scratch_course(course, ROOT, [ASSIGNMENT])
     source = next((ROOT / "source" / ASSIGNMENT).glob("*.ipynb"))
     release = nbformat.read(ROOT / "release" / ASSIGNMENT / source.name, as_version=4)
     reference = reference_answers(nbformat.read(source, as_version=4))
     wrong = {
-        grade_id: sorted((ROOT / "tests" / "variants" / ASSIGNMENT / grade_id).glob("wrong_*.py"))
+        grade_id: sorted((ROOT / "course" / "variants" / ASSIGNMENT / grade_id).glob("wrong_*.py"))
         for grade_id in reference
     }
     kinds = []
@@ -97,7 +97,7 @@ def overhead_course(folder):
         "task": False,
     }
     nb.cells = [cell]
-    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    scratch_course(folder, ROOT, ())
     for where in ("source/overhead", "submitted/s/overhead"):
         (folder / where).mkdir(parents=True)
         nbformat.write(nb, folder / where / "overhead.ipynb")

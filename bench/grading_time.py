@@ -7,23 +7,18 @@ Usage: python bench/grading_time.py [--repeat 3]
 import argparse
 import contextlib
 import io
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from test_exercises import lesson_namespace  # noqa: E402
-
-from autograder import grading  # noqa: E402
-from autograder.build import ROOT  # noqa: E402
-from autograder.sample_class import write_sample_class  # noqa: E402
+from autograder import grading
+from autograder.build import ROOT, scratch_course
+from autograder.build.exercises import lesson_namespace
+from autograder.grading.sample_class import write_sample_class
 
 
 def median_time(run, repeat):
@@ -72,9 +67,7 @@ def main():
     baseline = median_time(import_torch, args.repeat)
     print(f"baseline: python -c 'import torch': median {baseline:.2f} s")
     with tempfile.TemporaryDirectory() as scratch:
-        course = Path(scratch)
-        shutil.copy(ROOT / "nbgrader_config.py", course)
-        shutil.copytree(ROOT / "source", course / "source")
+        course = scratch_course(scratch, ROOT)
         write_sample_class(course)
         for assignment in sorted(p.name for p in (ROOT / "source").iterdir()):
             grading.register_assignment(course, assignment)

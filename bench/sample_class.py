@@ -8,17 +8,15 @@ Usage: python bench/sample_class.py [--repeat 3] [--workers 2]
 """
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 from autograder import grading
-from autograder.build import ROOT
-from autograder.sample_class import write_sample_class
+from autograder.build import ROOT, scratch_course
+from autograder.grading.sample_class import write_sample_class
 
 
 def timed(run):
@@ -29,9 +27,7 @@ def timed(run):
 
 def grade_once(workers):
     with tempfile.TemporaryDirectory(prefix="lbl-bench-") as scratch:
-        course = Path(scratch)
-        shutil.copy(ROOT / "nbgrader_config.py", course)
-        shutil.copytree(ROOT / "source", course / "source")
+        course = scratch_course(scratch, ROOT)
         write_sample_class(course, ROOT)
         seconds, outcomes = timed(lambda: grading.grade(course, workers=workers))
         return seconds, sum(o.graded for o in outcomes)

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from autograder import Case, CheckFailed, assert_close, check_dropout, check_layer, trace_ops
+from autograder.checks import Case, CheckFailed, assert_close, check_dropout, check_layer, trace_ops
 
 
 def named(cls, name):

@@ -1,13 +1,11 @@
 """Feedback never shows hidden tests: the HideHiddenTests preprocessor, then real nbgrader."""
 
-import shutil
-
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from autograder.build import add_nbgrader_metadata
+from autograder.build import add_nbgrader_metadata, scratch_course
+from autograder.grading.preprocessors import HIDDEN_CODE, HIDDEN_TEXT, HideHiddenTests
 from autograder.nbgrader_cli import nbgrader
-from autograder.preprocessors import HIDDEN_CODE, HIDDEN_TEXT, HideHiddenTests
 
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
@@ -81,7 +79,7 @@ def tiny_notebook():
 
 
 def test_feedback_html_shows_outputs_but_not_hidden_tests(tmp_path, root):
-    shutil.copy(root / "nbgrader_config.py", tmp_path)
+    scratch_course(tmp_path, root, ())
     (tmp_path / "source" / "ps1").mkdir(parents=True)
     nbformat.write(tiny_notebook(), tmp_path / "source" / "ps1" / "p.ipynb")
     nbgrader("generate_assignment", "ps1", "--force", course=tmp_path, timeout=120)

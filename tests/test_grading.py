@@ -1,12 +1,11 @@
 """The full nbgrader cycle on the sample class: autograde, feedback, export, report."""
 
-import shutil
-
 import nbformat
 import pytest
 
 from autograder import grading
-from autograder.sample_class import BOB_BUGS, reference_answers, write_sample_class
+from autograder.build import scratch_course
+from autograder.grading.sample_class import BOB_BUGS, reference_answers, write_sample_class
 
 WARNS = """
 _Quiet = {name}
@@ -23,8 +22,7 @@ class {name}(_Quiet):
 def graded(tmp_path_factory, root):
     """The sample class, plus eve whose layers print torch warnings, graded in a scratch course."""
     course = tmp_path_factory.mktemp("course")
-    shutil.copy(root / "nbgrader_config.py", course)
-    shutil.copytree(root / "source", course / "source")
+    scratch_course(course, root)
     write_sample_class(course, root)
     for source in sorted((root / "source").glob("*/*.ipynb")):
         ada = course / "submitted" / "ada" / source.parent.name / source.name

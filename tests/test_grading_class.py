@@ -11,14 +11,14 @@ import pytest
 from dask.distributed import LocalCluster
 
 from autograder import grading
-from autograder.sample_class import write_sample_class
+from autograder.build import scratch_course
+from autograder.grading.sample_class import write_sample_class
 
 ASSIGNMENT = "01_norms"
 
 
 def sample_course(folder, root):
-    shutil.copy(root / "nbgrader_config.py", folder)
-    shutil.copytree(root / "source" / ASSIGNMENT, folder / "source" / ASSIGNMENT)
+    scratch_course(folder, root, [ASSIGNMENT])
     write_sample_class(folder, root)
     for other in folder.glob("submitted/*/*"):
         if other.name != ASSIGNMENT:

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograder.intake import Caps, Refused, fingerprint, inspect, read_regular
+from autograder.grading.intake import Caps, Refused, fingerprint, inspect, read_regular
 
 EXPECTED = {"norms.ipynb"}
 STAMP = b"2026-11-20 09:00:00.000000 UTC"
@@ -416,7 +416,7 @@ def test_read_regular_stops_at_the_cap_when_size_lies(tmp_path):
 def test_intake_does_not_import_torch(root):
     code = (
         "import importlib.util, sys\n"
-        "s = importlib.util.spec_from_file_location('intake', 'autograder/intake.py')\n"
+        "s = importlib.util.spec_from_file_location('intake', 'autograder/grading/intake.py')\n"
         "m = importlib.util.module_from_spec(s); s.loader.exec_module(m)\n"
         "assert 'torch' not in sys.modules\n"
     )

@@ -17,8 +17,7 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 
-from autograder import site
-from autograder.build import assignment_name, lessons
+from autograder.build import assignment_name, lessons, site
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")

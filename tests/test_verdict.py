@@ -9,12 +9,12 @@ import pytest
 import torch
 from torch import nn
 
-from autograder import Case, CheckFailed, Remote, check_function, check_layer, trace_ops
-from autograder.checks import RUNNERS
-from autograder.judge import Probe, judge, learner_cells, solution_names
-from autograder.worker import apply_verdict
+from autograder.checks import Case, CheckFailed, Remote, check_function, check_layer, trace_ops
+from autograder.checks.engine import RUNNERS
+from autograder.grading.judge import Probe, judge, learner_cells, solution_names
+from autograder.grading.worker import apply_verdict
 
-PROBE = [sys.executable, "-I", "-m", "autograder.probe"]
+PROBE = [sys.executable, "-I", "-m", "autograder.checks.probe"]
 
 
 def local_remote(cls, tamper=None):
@@ -153,7 +153,7 @@ SOURCE = notebook(
     (
         "flatten_test",
         "test",
-        "from autograder import *\ncheck_layer(Flatten, nn.Flatten, [Case(input=(2, 3, 4))])",
+        "from autograder.checks import *\ncheck_layer(Flatten, nn.Flatten, [Case(input=(2, 3, 4))])",
     ),
     ("answer_test", "test", "assert ANSWER == 42, f'ANSWER is {ANSWER!r}'"),
 )

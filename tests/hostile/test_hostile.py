@@ -19,7 +19,6 @@ Snippets in attacks/<class>__<variant>.py are appended to the Flatten solution c
 import hashlib
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -30,9 +29,9 @@ import pytest
 from nbgrader.utils import is_grade
 
 from autograder import grading
-from autograder.build import generated
-from autograder.sample_class import reference_answers
-from autograder.sandbox import bubblewrap
+from autograder.build import generated, scratch_course
+from autograder.grading.sample_class import reference_answers
+from autograder.grading.sandbox import bubblewrap
 
 ATTACKS = Path(__file__).parent / "attacks"
 ASSIGNMENT, NOTEBOOK = "01_norms", "norms.ipynb"
@@ -72,7 +71,7 @@ class Class:
 
     def __init__(self, folder, root):
         self.course = folder
-        shutil.copy(root / "nbgrader_config.py", folder)
+        scratch_course(folder, root, ())
         source = folder / "source" / ASSIGNMENT / NOTEBOOK
         source.parent.mkdir(parents=True)
         nbformat.write(small_source(root), source)

@@ -1,6 +1,6 @@
 """Build the course website: course/*.md → build/site-src/ → build/site/html (Jupyter Book 1).
 
-``python -m autograder.site`` (``make site``) runs both steps:
+``python -m autograder.build.site`` (``make site``) runs both steps:
 
 1. ``write_sources``: for every lesson, a notebook in ``build/site-src/`` made from the same cells
    as the nbgrader source (``build.read_lesson`` + ``build.add_nbgrader_metadata``):
@@ -34,17 +34,17 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
-from .build import (
+from .course import (
     ROOT,
     add_nbgrader_metadata,
     assignment_name,
     check_graded_cells,
     lessons,
     read_lesson,
+    solution_code,
     strip_jupytext_metadata,
 )
 
-SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 EXPLORER_CALL = re.compile(r"^\s*(\w+_explorer\(.*\))\s*;?\s*$")
 EXPLORER_NOTE = (
     "*On this page the explorer is a still picture at its default settings; "
@@ -74,8 +74,7 @@ def starter_cell(cell):
 def solution_cell(cell):
     """The reference solution without its marker lines, executed, folded behind a toggle."""
     solution = copy.deepcopy(cell)
-    lines = solution.source.splitlines()
-    solution.source = "\n".join(line for line in lines if line.strip() not in SOLUTION_MARKERS)
+    solution.source = solution_code(cell).rstrip("\n")
     return _tagged(
         solution,
         "solution",
@@ -193,7 +192,7 @@ def build_site(root=ROOT, out=None, strict=True):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.site", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m autograder.build.site", description=__doc__)
     parser.add_argument("--course", type=Path, default=ROOT, help="course directory")
     parser.add_argument("--out", type=Path, help="output folder (default build/site)")
     parser.add_argument(

@@ -1,21 +1,20 @@
 """The embedded sample class that ``make demo`` grades, made fresh from release/ and source/.
 
 - ada hands in the reference solutions;
-- bob hands in typical bugs, each taken from tests/variants (a known-wrong implementation);
+- bob hands in typical bugs, each a known-wrong variant from course/variants;
 - cy hands in the release untouched;
 - dee hands in a notebook that is not valid JSON.
 """
 
-import re
 from pathlib import Path
 
 import nbformat
+from nbgrader.utils import is_solution
 
-from .build import ROOT
+from ..build.course import ROOT, solution_code
+from ..build.exercises import variant
 
-MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|$)", re.MULTILINE)
-
-# bob's bugs: grade_id → a wrong variant under tests/variants/<assignment>/<grade_id>/
+# bob's bugs: grade_id → a wrong variant in course/variants/<assignment>/<grade_id>/
 BOB_BUGS = {
     "01_norms": {
         "dropout": "wrong_no_rescale",
@@ -32,11 +31,6 @@ BOB_BUGS = {
 }
 
 
-def solution_code(cell):
-    """A source solution cell as a learner would hand it in: the markers removed."""
-    return MARKER.sub("", cell.source)
-
-
 def fill(release_nb, answers):
     """A copy of a release notebook with the given solution cells' code replaced."""
     nb = nbformat.from_dict(release_nb)
@@ -51,12 +45,8 @@ def reference_answers(source_nb):
     return {
         cell.metadata["nbgrader"]["grade_id"]: solution_code(cell)
         for cell in source_nb.cells
-        if cell.metadata.get("nbgrader", {}).get("solution")
+        if is_solution(cell)
     }
-
-
-def variant(assignment, grade_id, name, root=ROOT):
-    return (Path(root) / "tests" / "variants" / assignment / grade_id / f"{name}.py").read_text()
 
 
 def write_sample_class(course, root=ROOT):

@@ -1,6 +1,6 @@
 """Start a student's Jupyter kernel in a sandbox.
 
-``python -m autograder.sandbox --workdir DIR --runtime DIR [limits] -- KERNEL COMMAND`` sets
+``python -m autograder.grading.sandbox --workdir DIR --runtime DIR [limits] -- KERNEL COMMAND`` sets
 resource limits on itself (memory, CPU time, processes, file size), then execs the kernel inside
 bubblewrap when it is installed: a new user, PID, IPC, UTS and network namespace (no network at
 all; the kernel talks to nbgrader over Unix sockets in ``--runtime``), all capabilities dropped,
@@ -191,7 +191,9 @@ def apply_limits(memory_mb, cpu_seconds, file_mb):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.grading.sandbox", description=__doc__
+    )
     parser.add_argument("--workdir", required=True, help="the notebook's folder (read-write)")
     parser.add_argument("--view", help="what the kernel sees at --workdir (default: itself)")
     parser.add_argument("--runtime", required=True, help="the kernel's socket folder")

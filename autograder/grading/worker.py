@@ -3,8 +3,8 @@
 A :class:`Job` carries everything by value (the submission's files, a gradebook holding only the
 assignment's cells, the nbgrader config, the limits), so a worker needs no shared filesystem.
 ``grade_job`` runs nbgrader's own ``autograde`` in a fresh scratch course whose kernel starts
-through :mod:`autograder.sandbox`; the kernel sees a private copy of the submission, never the
-folder nbgrader writes. Then :mod:`autograder.judge` gives the trusted verdict: its outputs
+through :mod:`.sandbox`; the kernel sees a private copy of the submission, never the
+folder nbgrader writes. Then :mod:`.judge` gives the trusted verdict: its outputs
 replace the test cells' outputs before nbgrader scores them, and a test cell on which the kernel
 and the judge disagree is a :class:`Finding` for a person to review. Every process starts in
 Python's isolated mode from a folder no student can write. The :class:`Result` carries only the
@@ -24,8 +24,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.utils import determine_grade, is_grade
 
+from ..nbgrader_cli import venv_env
 from .intake import Refused, read_regular
-from .nbgrader_cli import venv_env
 from .sandbox import remove_cgroup
 
 GRADED_BYTES = 64 * 2**20  # the largest graded notebook taken back (outputs are cut before)
@@ -63,7 +63,7 @@ class Finding:
 class Job:
     student: str
     assignment: str
-    files: dict  # file name → bytes: the submission, as inspected by autograder.intake
+    files: dict  # file name → bytes: the submission, as inspected by autograder.grading.intake
     sources: dict  # notebook name → bytes: the assignment's source notebooks (hidden tests)
     gradebook: bytes  # an nbgrader gradebook that knows the assignment and nothing else
     config: str  # nbgrader_config.py
@@ -92,7 +92,7 @@ def write_folder(folder, files):
 def sandboxed(command, workdir, runtime, limits, cgroup, view=None):
     """``command`` (a Python module's argv) started in isolated mode inside the sandbox."""
     return [
-        sys.executable, "-I", "-m", "autograder.sandbox",
+        sys.executable, "-I", "-m", "autograder.grading.sandbox",
         "--workdir", str(workdir), "--view", str(view or workdir), "--runtime", str(runtime),
         "--memory-mb", str(limits.memory_mb), "--cpu-seconds", str(limits.notebook_seconds),
         "--processes", str(limits.processes), "--file-mb", str(limits.file_mb),
@@ -194,7 +194,7 @@ def run_judge(scratch, job, name, env):
     (probe_runtime / "home").mkdir(parents=True, exist_ok=True)
     probe_dir.mkdir(exist_ok=True)
     probe = sandboxed(
-        ["-m", "autograder.probe"],
+        ["-m", "autograder.checks.probe"],
         probe_dir,
         probe_runtime,
         job.limits,
@@ -202,7 +202,7 @@ def run_judge(scratch, job, name, env):
     )
     out = folder / f"{name}.verdict.json"
     command = [
-        sys.executable, "-I", "-m", "autograder.judge",
+        sys.executable, "-I", "-m", "autograder.grading.judge",
         "--source", str(folder / f"source-{name}"), "--submission", str(folder / name),
         "--out", str(out), "--cell-seconds", str(job.limits.cell_seconds),
         "--notebook-seconds", str(job.limits.notebook_seconds), "--", *probe,

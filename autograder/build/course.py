@@ -7,17 +7,20 @@ course writes byte-identical notebooks.
 """
 
 import contextlib
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import jupytext
 import nbformat
+from nbgrader.utils import is_grade, is_solution
 
-from .nbgrader_cli import nbgrader
+from ..nbgrader_cli import nbgrader
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GRADED_KEYS = ("grade_id", "solution", "points")
+SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|$)", re.MULTILINE)
 
 
 def assignment_name(lesson):
@@ -33,6 +36,11 @@ def notebook_name(lesson):
 def lessons(root=ROOT):
     """The lesson files, in chapter order."""
     return sorted((Path(root) / "course").glob("[0-9][0-9]_*.md"))
+
+
+def solution_code(cell):
+    """A source solution cell as a learner would hand it in: the marker lines removed."""
+    return SOLUTION_MARKER.sub("", cell.source)
 
 
 def read_lesson(path):
@@ -65,16 +73,14 @@ def add_nbgrader_metadata(nb):
     return nb
 
 
-FRESH_CHECKS = "from autograder import *  # the real checks, whatever earlier cells redefined\n"
+FRESH_CHECKS = "from autograder.checks import *  # the real checks, whatever earlier cells redefined\n"
 
 
 def import_checks_in_test_cells(nb):
     """Start every test cell by importing the checks again, so a learner's cell that rebinds
     ``check_layer`` (say) in the notebook cannot stand in for them."""
     for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade") and not cell.source.startswith(
-            FRESH_CHECKS
-        ):
+        if is_grade(cell) and not cell.source.startswith(FRESH_CHECKS):
             cell.source = FRESH_CHECKS + cell.source
     return nb
 
@@ -103,7 +109,7 @@ def check_graded_cells(nb, lesson):
         if meta["grade_id"] in seen:
             raise ValueError(f"{lesson}: grade_id {meta['grade_id']!r} is used twice")
         seen.add(meta["grade_id"])
-        if meta["solution"] and "### BEGIN SOLUTION" not in cell.source:
+        if is_solution(cell) and not SOLUTION_MARKER.search(cell.source):
             raise ValueError(f"{lesson}: solution cell {meta['grade_id']!r} has no BEGIN SOLUTION")
     return nb
 
@@ -126,15 +132,26 @@ def build_source(lesson, source_dir):
     return out
 
 
+def scratch_course(folder, root=ROOT, assignments=None):
+    """Make ``folder`` an nbgrader course: ``root``'s config and the source of ``assignments``
+    (every one when None; give ``()`` for none). Return the folder as a Path."""
+    folder, source = Path(folder), Path(root) / "source"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(Path(root) / "nbgrader_config.py", folder)
+    if assignments is None:
+        assignments = sorted(p.name for p in source.iterdir() if p.is_dir())
+    for assignment in assignments:
+        shutil.copytree(source / assignment, folder / "source" / assignment)
+    return folder
+
+
 @contextlib.contextmanager
 def generated(course, assignment):
     """Run nbgrader generate_assignment in a scratch copy of ``course``; yield that scratch
     course (its release/ and a gradebook that knows only this assignment). The scratch course
     keeps the instructor's gradebook and release/ as they are."""
     with tempfile.TemporaryDirectory(prefix="lbl-generate-") as scratch:
-        scratch = Path(scratch)
-        shutil.copy(Path(course) / "nbgrader_config.py", scratch)
-        shutil.copytree(Path(course) / "source" / assignment, scratch / "source" / assignment)
+        scratch = scratch_course(scratch, course, [assignment])
         nbgrader("generate_assignment", assignment, "--force", course=scratch)
         yield scratch
 

@@ -1,8 +1,8 @@
 """The learner's side of the trusted check: a fresh interpreter, in the sandbox, with the
 learner's code and nothing of the tests.
 
-``python -I -m autograder.probe`` is started by :mod:`autograder.judge` through
-:mod:`autograder.sandbox`. The first message holds the learner's code cells and the names to
+``python -I -m autograder.checks.probe`` is started by :mod:`autograder.grading.judge` through
+:mod:`autograder.grading.sandbox`. The first message holds the learner's code cells and the names to
 report; the probe runs the cells and answers what each name is (a callable, a plain value, or
 missing). Every later message asks for one record: a runner of :mod:`autograder.checks` applied
 to one of the learner's objects with a plan. Whatever the learner's code does here, all that
@@ -75,11 +75,12 @@ def main():
     incoming, outgoing = _channels()
     os.register_at_fork(after_in_child=lambda: os._exit(0))  # one process answers, never a copy
     os.environ["MPLBACKEND"] = "Agg"  # figures are drawn, never shown
-    from . import checks, guard
-    from .channel import receive, send
+    from ..channel import receive, send
+    from . import engine
 
-    runners, error, plain = dict(checks.RUNNERS), checks._error, checks._plain
-    untouched = engine_state([checks, guard])
+    modules = [m for n, m in sorted(sys.modules.items()) if n.startswith("autograder.checks")]
+    runners, error, plain = dict(engine.RUNNERS), engine._error, engine._plain
+    untouched = engine_state(modules)
     hello = receive(incoming)
     namespace = {"__name__": "__main__"}
     errors = run_cells(hello["cells"], namespace, hello["cell_seconds"])
@@ -89,7 +90,7 @@ def main():
             record = runners[request["kind"]](namespace.get(request["name"]), request["plan"])
         except BaseException as raised:  # noqa: BLE001 (report, keep serving)
             record = {"error": error(raised)}
-        if engine_state([checks, guard]) != untouched:
+        if engine_state(modules) != untouched:
             record = {"tampered": "the learner's code rewrote the grading engine in its process"}
         send(outgoing, record)
 

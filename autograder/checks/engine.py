@@ -43,13 +43,14 @@ if DEVICE.type == "cuda":  # TF32 would make float32 matmuls too loose for the t
 class CheckFailed(AssertionError):
     """A learner's layer disagrees with its reference; the message says where and how.
 
+    ``reason`` says what kind of miss it is (``"mismatch"``, ``"forbidden-op"``, ...).
     ``finding`` names what happened when it is more than a wrong answer (for example
     ``"trace-defeated"``): grading flags such a submission for a person to review.
     """
 
-    def __init__(self, message, finding=None):
+    def __init__(self, message, finding=None, reason="mismatch"):
         super().__init__(message)
-        self.finding = finding
+        self.finding, self.reason = finding, reason
 
 
 # What the verdicts rest on, captured when the engine is first imported (before learner code
@@ -210,12 +211,12 @@ def seeded(seed=SEED):
         yield
 
 
-def _fail(where, what, hint="", finding=None):
+def _fail(where, what, hint="", finding=None, reason="mismatch"):
     __tracebackhide__ = True  # learners see the message, not the engine
     message = f"{where}: {what}"
     if hint:
         message += f" Hint: {hint}"
-    raise CheckFailed(message, finding)
+    raise CheckFailed(message, finding, reason)
 
 
 def _fmt(value):
@@ -597,6 +598,7 @@ def _judge_call(got, where, forbidden):
             f"your code called {', '.join(called)}, the operation this exercise asks you to "
             "build yourself.",
             "write it from tensor primitives (arithmetic, mean, sum, indexing, reshape).",
+            reason="forbidden-op",
         )
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
-from .build import generated
+from ..build import generated
+from ..nbgrader_cli import nbgrader
 from .intake import Refused, fingerprint, inspect
-from .nbgrader_cli import nbgrader
 from .scan import submission_findings
 from .worker import Finding, Job, Limits, Result, grade_job
 

@@ -2,7 +2,7 @@
 
 nbgrader restores an edited test cell and scores a deleted one 0, so neither changes a score;
 both are still worth a person's look. Nothing here reads code for suspicious names: what counts
-is what happened (see the trusted check in :mod:`autograder.judge`).
+is what happened (see the trusted check in :mod:`autograder.grading.judge`).
 """
 
 import nbformat

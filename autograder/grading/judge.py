@@ -1,9 +1,9 @@
 """The trusted verdict: run every graded test cell outside the sandbox, against torch.
 
-``python -I -m autograder.judge --source S --submission N --out R [limits] -- PROBE``
+``python -I -m autograder.grading.judge --source S --submission N --out R [limits] -- PROBE``
 runs each test cell of the *source* notebook (hidden tests included) in this trusted process.
 The learner's code never runs here: it runs in a probe (``PROBE`` is the sandboxed command of
-:mod:`autograder.probe`), and the test cell sees each learner class or function as a
+:mod:`autograder.checks.probe`), and the test cell sees each learner class or function as a
 :class:`~autograder.checks.Remote` whose records come back as data. Plain values (an ``int``
 answer) are copied over. The result, one entry per test cell (what it printed, the error it
 raised, what happened worth a person's review), is written as JSON to ``R``.
@@ -22,8 +22,7 @@ import subprocess
 import nbformat
 from nbgrader.utils import is_grade, is_solution
 
-from .channel import HEADER, MAX_BYTES, ChannelError, decode, encode
-from .checks import CheckFailed, Remote
+from ..channel import HEADER, MAX_BYTES, ChannelError, decode, encode
 
 
 class ProbeFailed(RuntimeError):
@@ -142,6 +141,7 @@ class Probe:
 def learner_namespace(probe, names, imports):
     """The test cells' namespace: the lesson's imports, and the learner's names as the probe
     reported them (a Remote for a callable, a copy of a plain value)."""
+    from ..checks import CheckFailed, Remote  # torch loads in the judge's process only
 
     def runner(name, kind, plan):
         try:
@@ -197,7 +197,7 @@ def judge(source_nb, student_nb, probe_command, cell_seconds, notebook_seconds):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.judge", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m autograder.grading.judge", description=__doc__)
     parser.add_argument("--source", required=True, help="the source notebook (hidden tests)")
     parser.add_argument("--submission", required=True, help="the learner's notebook")
     parser.add_argument("--out", required=True, help="where to write the results (JSON)")
