@@ -143,7 +143,7 @@ def test_gradients_are_compared():
             nn.LayerNorm,
             [Case(dict(normalized_shape=5), (3, 5))],
         ),
-        "gradient of input 0",
+        "gradient of input differs",
     )
 
 

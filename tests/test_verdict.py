@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from autograder.checks import Case, CheckFailed, Remote, check_function, check_layer, trace_ops
-from autograder.checks.engine import RUNNERS
+from autograder.checks.runners import RUNNERS
 from autograder.grading.judge import Probe, judge, learner_cells, solution_names
 from autograder.grading.worker import apply_verdict
 
@@ -117,7 +117,7 @@ def off_by_one(i, k):
 def test_check_function_compares_results_and_ops():
     cases = [Case(args=(5, 2)), Case(args=(7, 3))]
     check_function(size, size, cases)
-    with pytest.raises(CheckFailed, match=r"off_by_one\(7, 3\): returned 6, expected 5"):
+    with pytest.raises(CheckFailed, match=r"off_by_one\(i=7, k=3\): output is 6, expected 5"):
         check_function(off_by_one, size, cases)
     with pytest.raises(CheckFailed, match="called aten.convolution"):
         check_function(
@@ -179,6 +179,9 @@ def test_judge_runs_the_tests_against_a_real_probe():
     assert verdict["answer_test"]["error"]["evalue"] == "ANSWER is 41"
 
 
+STEP = {"train": True, "seed": 1, "kwargs": {}, "needs_grad": [False], "again": False}
+
+
 def test_a_probe_that_stalls_is_cut_and_restarted():
     stalls = nbformat.from_dict(SOURCE)
     stalls.cells[1].source = (
@@ -195,7 +198,7 @@ def test_a_probe_that_stalls_is_cut_and_restarted():
         probe.record(
             "Flatten",
             "layer",
-            {**plan, "steps": [{"train": True, "seed": 1, "inputs": (torch.ones(2, 3),)}]},
+            {**plan, "steps": [{**STEP, "args": (torch.ones(2, 3),)}]},
         )
     assert probe.process is None
     probe.record("Flatten", "layer", plan)  # a fresh probe answers again

@@ -76,10 +76,12 @@ def main():
     os.register_at_fork(after_in_child=lambda: os._exit(0))  # one process answers, never a copy
     os.environ["MPLBACKEND"] = "Agg"  # figures are drawn, never shown
     from ..channel import receive, send
-    from . import engine
+    from .core import error_text
+    from .runners import RUNNERS
+    from .trees import plain
 
     modules = [m for n, m in sorted(sys.modules.items()) if n.startswith("autograder.checks")]
-    runners, error, plain = dict(engine.RUNNERS), engine._error, engine._plain
+    runners = dict(RUNNERS)
     untouched = engine_state(modules)
     hello = receive(incoming)
     namespace = {"__name__": "__main__"}
@@ -89,7 +91,7 @@ def main():
         try:
             record = runners[request["kind"]](namespace.get(request["name"]), request["plan"])
         except BaseException as raised:  # noqa: BLE001 (report, keep serving)
-            record = {"error": error(raised)}
+            record = {"error": error_text(raised)}
         if engine_state(modules) != untouched:
             record = {"tampered": "the learner's code rewrote the grading engine in its process"}
         send(outgoing, record)
