@@ -11,7 +11,7 @@ from .core import SEED, fail, seeded, verify_integrity
 from .forbidden import expand
 from .layer import _judging, _learner_record, judge_call, judge_outputs, reference_name
 from .runners import run_function
-from .trees import describe_arguments, grad_flags, parameter_names
+from .trees import grad_flags, parameter_names
 
 
 @dataclass
@@ -73,8 +73,7 @@ def check_function(
         for case, call, mine, theirs in zip(
             cases, plan["calls"], record["calls"], expected["calls"]
         ):
-            on = case.label or describe_arguments(call["args"], call["kwargs"], names, case.dtype)
-            where = f"{learner.__name__}({on})"
+            where = case.describe_call(learner.__name__, call["args"], call["kwargs"], names)
             judge_call(mine, where, forbidden)
             judge_outputs(mine, theirs, call, where, _Call(case, outputs, names, hint), "call")
             _judge_gradcheck(mine.get("gradcheck"), where)

@@ -119,7 +119,10 @@ def _require_complete(expected, plan, where):
         set(step) & {"error", "backward_error"} for step in expected["steps"]
     )
     if broken or len(expected["steps"]) != len(plan["steps"]):
-        raise RuntimeError(f"the reference itself fails on {where}: {expected}")
+        errors = [expected.get("error"), expected.get("load_error")] + [
+            step.get("error") or step.get("backward_error") for step in expected["steps"]
+        ]
+        raise RuntimeError(f"the reference itself fails on {where}: {[e for e in errors if e]}")
 
 
 def _learner_record(learner, kind, plan):

@@ -66,8 +66,16 @@ class Case:
         """``LayerNorm(normalized_shape=4) on input of shape (2, 4)``, from the arguments."""
         init = ", ".join(f"{k}={_short(v)}" for k, v in self.init.items())
         on = self.label or describe_arguments(args, kwargs, names, self.dtype)
-        precision = "" if self.dtype == DTYPE else f" in {_dtype(self.dtype)}"
-        return f"{name}({init}) on {on}{precision}"
+        return f"{name}({init}) on {on}{self.precision}"
+
+    def describe_call(self, name, args, kwargs, names=()):
+        """``size(i=7, k=3)``: a function call, from the arguments."""
+        on = self.label or describe_arguments(args, kwargs, names, self.dtype)
+        return f"{name}({on}){self.precision}"
+
+    @property
+    def precision(self):
+        return "" if self.dtype == DTYPE else f" in {_dtype(self.dtype)}"
 
 
 def _dtype(dtype):

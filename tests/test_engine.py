@@ -1,0 +1,286 @@
+"""What the engine can express for chapters 3–5: argument and output trees, keyword arguments
+and masks, index inputs, randomness inside a layer, functions and hand-written backwards,
+float32 cases, initialisation by distribution, the repr, op families."""
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from autograder.checks import Case, CheckFailed, check_function, check_layer
+
+LSTM_OUT = ("output", ("h_n", "c_n"))
+
+
+def fails(check, *words):
+    with pytest.raises(CheckFailed) as info:
+        check()
+    for word in words:
+        assert word in str(info.value), str(info.value)
+    return info.value
+
+
+def lstm_case(shape=(5, 2, 3), **extra):
+    return Case(
+        init=dict(input_size=3, hidden_size=4, num_layers=2, **extra),
+        input=lambda: (torch.randn(shape), (torch.randn(2, 2, 4), torch.randn(2, 2, 4))),
+    )
+
+
+class LSTM(nn.LSTM):
+    """torch's LSTM, with a bug chosen by the subclass."""
+
+
+class DetachedCell(LSTM):
+    def forward(self, x, hx=None):
+        out, (h, c) = super().forward(x, hx)
+        return out, (h, c.detach())
+
+
+class CellOffByOne(LSTM):
+    def forward(self, x, hx=None):
+        out, (h, c) = super().forward(x, hx)
+        return out, (h, c + 1)
+
+
+class IgnoresInitialState(LSTM):
+    def forward(self, x, hx=None):
+        return super().forward(x)
+
+
+def test_lstm_with_initial_states_passes_and_is_labelled_from_its_arguments(capsys):
+    check_layer(
+        LSTM, nn.LSTM, [lstm_case(), lstm_case((2, 5, 3), batch_first=True)], outputs=LSTM_OUT
+    )
+    error = fails(lambda: check_layer(CellOffByOne, nn.LSTM, [lstm_case()], outputs=LSTM_OUT))
+    assert "on input of shape (5, 2, 3), hx=((2, 2, 4), (2, 2, 4))" in str(error)
+    assert "(custom)" not in str(error)
+
+
+def test_a_detached_c_n_is_caught_by_name():
+    fails(
+        lambda: check_layer(DetachedCell, nn.LSTM, [lstm_case()], outputs=LSTM_OUT),
+        "c_n does not carry a gradient",
+    )
+
+
+def test_a_wrong_leaf_is_named_and_located():
+    fails(
+        lambda: check_layer(CellOffByOne, nn.LSTM, [lstm_case()], outputs=LSTM_OUT),
+        "c_n differs at [0, 0, 0]",
+    )
+
+
+def test_initial_states_must_be_used_and_get_gradients():
+    fails(
+        lambda: check_layer(IgnoresInitialState, nn.LSTM, [lstm_case()], outputs=LSTM_OUT),
+        "output differs",
+    )
+
+
+def test_only_the_named_arguments_get_gradients():
+    class NoStateGradient(LSTM):
+        def forward(self, x, hx=None):
+            return super().forward(x, tuple(h.detach() for h in hx))
+
+    case = lstm_case()
+    fails(lambda: check_layer(NoStateGradient, nn.LSTM, [case]), "no gradient reached hx[0]")
+    case.grad = ("input",)
+    check_layer(NoStateGradient, nn.LSTM, [case], outputs=LSTM_OUT, quiet=True)
+
+
+class MultiheadAttention(nn.MultiheadAttention):
+    pass
+
+
+class NoPaddingMask(nn.MultiheadAttention):
+    def forward(self, query, key, value, key_padding_mask=None, **kwargs):
+        return super().forward(query, key, value, **kwargs)
+
+
+class AlwaysWeights(nn.MultiheadAttention):
+    def forward(self, *args, need_weights=True, **kwargs):
+        return super().forward(*args, need_weights=True, **kwargs)
+
+
+def attention_case():
+    def masks():
+        padding = torch.zeros(2, 6, dtype=torch.bool)
+        padding[0, 4:] = True
+        causal = torch.triu(torch.ones(5, 6, dtype=torch.bool), diagonal=1)
+        return dict(key_padding_mask=padding, need_weights=False, attn_mask=causal)
+
+    return Case(
+        init=dict(embed_dim=8, num_heads=2, batch_first=True),
+        input=lambda: (torch.randn(2, 5, 8), torch.randn(2, 6, 8), torch.randn(2, 6, 8)),
+        kwargs=masks,
+    )
+
+
+def test_attention_with_masks_and_keyword_arguments():
+    out = ("attn_output", "attn_weights")
+    check_layer(MultiheadAttention, nn.MultiheadAttention, [attention_case()], outputs=out)
+    error = fails(
+        lambda: check_layer(NoPaddingMask, nn.MultiheadAttention, [attention_case()], outputs=out),
+        "attn_output differs",
+    )
+    assert "key_padding_mask of shape (2, 6) bool" in str(error)
+    assert "need_weights=False" in str(error)
+    fails(
+        lambda: check_layer(AlwaysWeights, nn.MultiheadAttention, [attention_case()], outputs=out),
+        "attn_weights is Tensor, expected None",
+    )
+
+
+class Embedding(nn.Embedding):
+    pass
+
+
+class PaddingGetsGradient(nn.Embedding):
+    def forward(self, idx):
+        return self.weight[idx]
+
+
+def test_embedding_takes_an_index_tensor():
+    case = Case(
+        init=dict(num_embeddings=10, embedding_dim=3, padding_idx=0),
+        input=lambda: torch.tensor([[0, 3, 3, 9], [1, 0, 2, 2]]),
+    )
+    check_layer(Embedding, nn.Embedding, [case])
+    error = fails(
+        lambda: check_layer(PaddingGetsGradient, nn.Embedding, [case]), "gradient of 'weight'"
+    )
+    assert "input of shape (2, 4) int64" in str(error)
+
+
+class GRU(nn.GRU):
+    pass
+
+
+class DropoutNeverOn(nn.GRU):
+    def forward(self, x, hx=None):
+        self.dropout, kept = 0.0, self.dropout
+        try:
+            return super().forward(x, hx)
+        finally:
+            self.dropout = kept
+
+
+def test_dropout_inside_a_stack_is_judged_by_its_properties():
+    case = Case(
+        init=dict(input_size=3, hidden_size=4, num_layers=3, dropout=0.5),
+        input=(6, 2, 3),
+        random=True,
+    )
+    check_layer(GRU, nn.GRU, [case], outputs=("output", "h_n"))
+    fails(
+        lambda: check_layer(DropoutNeverOn, nn.GRU, [case]),
+        "two training passes under different random seeds gave the same output",
+    )
+
+
+class Square(torch.autograd.Function):
+    @staticmethod
+    def forward(x):
+        return x * x
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0])
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return 2 * x * grad
+
+
+class WrongSquare(Square):
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return 2 * x * grad + 1e-3
+
+
+def square(x):
+    return Square.apply(x)
+
+
+def wrong_square(x):
+    return WrongSquare.apply(x)
+
+
+def test_a_custom_autograd_function_is_gradchecked():
+    cases = [Case(input=(3, 4))]
+    check_function(square, torch.square, cases, gradcheck=True, gradgradcheck=True)
+    fails(lambda: check_function(wrong_square, torch.square, cases), "gradient of x differs")
+    error = fails(
+        lambda: check_function(wrong_square, wrong_square, cases, gradcheck=True),
+        "torch.autograd.gradcheck says your backward disagrees with finite differences",
+        "Jacobian mismatch",
+    )
+    assert error.reason == "gradcheck"
+
+
+def naive_softmax(input, dim):
+    e = input.exp()
+    return e / e.sum(dim, keepdim=True)
+
+
+def test_a_float32_case_catches_what_float64_hides():
+    big = dict(input=lambda: 100 * torch.randn(4, 10), kwargs=dict(dim=-1))
+    check_function(naive_softmax, F.softmax, [Case(**big)])  # exp(±400) fits in float64
+    error = fails(
+        lambda: check_function(naive_softmax, F.softmax, [Case(**big, dtype=torch.float32)]),
+        "output differs",
+        "in float32",
+    )
+    assert "nan" in str(error)
+
+
+class Linear(nn.Linear):
+    pass
+
+
+class BiasFirst(nn.Linear):
+    def reset_parameters(self):
+        bound = 1 / math.sqrt(self.in_features)
+        nn.init.uniform_(self.bias, -bound, bound)
+        nn.init.uniform_(self.weight, -bound, bound)
+
+
+class TooWide(nn.Linear):
+    def reset_parameters(self):
+        nn.init.uniform_(self.weight, -1, 1)
+        nn.init.uniform_(self.bias, -1, 1)
+
+
+def test_initialisation_exact_or_by_distribution():
+    case = Case(init=dict(in_features=64, out_features=32), input=(2, 64))
+    fails(lambda: check_layer(BiasFirst, nn.Linear, [case]), "initial 'weight' differs")
+    check_layer(BiasFirst, nn.Linear, [case], init="distribution")
+    fails(
+        lambda: check_layer(TooWide, nn.Linear, [case], init="distribution"),
+        "initial 'weight' is not drawn like torch's",
+    )
+
+
+class PlainLinear(nn.Module):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        self.weight = nn.Parameter(torch.empty(out_features, in_features))
+        self.bias = nn.Parameter(torch.empty(out_features)) if bias else None
+        nn.Linear.reset_parameters(self)
+
+    def forward(self, x):
+        return F.linear(x, self.weight, self.bias)
+
+
+def test_the_repr_can_be_compared():
+    case = Case(init=dict(in_features=4, out_features=3), input=(2, 4))
+    check_layer(Linear, nn.Linear, [case], compare_repr=True)
+    PlainLinear.__name__ = "Linear"
+    check_layer(PlainLinear, nn.Linear, [case])
+    fails(lambda: check_layer(PlainLinear, nn.Linear, [case], compare_repr=True), "repr(layer)")
