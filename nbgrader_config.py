@@ -1,5 +1,7 @@
 """nbgrader configuration for Layer by Layer (the course directory is the repository root)."""
 
+from autograder.grading.limits import Limits
+
 c = get_config()  # noqa: F821 (nbgrader provides get_config)
 
 c.CourseDirectory.course_id = "layer-by-layer"
@@ -9,10 +11,10 @@ c.CourseDirectory.root = "."
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Grading: a cell may run at most 2 minutes (the checks take seconds); a cell that runs longer
-# is interrupted and recorded as an error, and grading goes on with the next cell. A busy
+# Grading: a cell may run at most Limits.cell_seconds (the checks take seconds); a cell that
+# runs longer is interrupted and recorded as an error, and grading goes on. A busy
 # machine may deliver a cell's output late: wait, and never fail a cell for that alone.
-c.Execute.timeout = 120
+c.Execute.timeout = Limits.cell_seconds
 c.Execute.interrupt_on_timeout = True
 c.Execute.iopub_timeout = 15
 c.Execute.raise_on_iopub_timeout = False

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from . import build, grading
+from .grading.limits import Limits
 from .grading.sample_class import write_sample_class
 from .grading.sandbox import protections
-from .grading.worker import Limits
 from .nbgrader_cli import NbgraderError
 
 

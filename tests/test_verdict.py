@@ -153,7 +153,8 @@ SOURCE = notebook(
     (
         "flatten_test",
         "test",
-        "from autograder.checks import *\ncheck_layer(Flatten, nn.Flatten, [Case(input=(2, 3, 4))])",
+        "from autograder.checks import *\n"
+        "check_layer(Flatten, nn.Flatten, [Case(input=(2, 3, 4))])",
     ),
     ("answer_test", "test", "assert ANSWER == 42, f'ANSWER is {ANSWER!r}'"),
 )

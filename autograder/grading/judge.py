@@ -23,6 +23,7 @@ import nbformat
 from nbgrader.utils import is_grade, is_solution
 
 from ..channel import HEADER, MAX_BYTES, ChannelError, decode, encode
+from .limits import Limits
 
 
 class ProbeFailed(RuntimeError):
@@ -201,8 +202,15 @@ def main(argv=None):
     parser.add_argument("--source", required=True, help="the source notebook (hidden tests)")
     parser.add_argument("--submission", required=True, help="the learner's notebook")
     parser.add_argument("--out", required=True, help="where to write the results (JSON)")
-    parser.add_argument("--cell-seconds", type=int, default=120, help="for one cell or check")
-    parser.add_argument("--notebook-seconds", type=int, default=900, help="for the learner's cells")
+    parser.add_argument(
+        "--cell-seconds", type=int, default=Limits.cell_seconds, help="for one cell or check"
+    )
+    parser.add_argument(
+        "--notebook-seconds",
+        type=int,
+        default=Limits.notebook_seconds,
+        help="for the learner's cells",
+    )
     parser.add_argument("probe", nargs=argparse.REMAINDER, help="-- the sandboxed probe command")
     args = parser.parse_args(argv)
     command = args.probe[1:] if args.probe[:1] == ["--"] else args.probe

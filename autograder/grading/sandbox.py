@@ -19,6 +19,10 @@ import shutil
 import sys
 from pathlib import Path
 
+from .limits import Limits
+
+LIMITS = Limits()
+
 SYSTEM_DIRS = [
     "/usr",
     "/lib",
@@ -197,12 +201,16 @@ def main(argv=None):
     parser.add_argument("--workdir", required=True, help="the notebook's folder (read-write)")
     parser.add_argument("--view", help="what the kernel sees at --workdir (default: itself)")
     parser.add_argument("--runtime", required=True, help="the kernel's socket folder")
-    parser.add_argument("--memory-mb", type=int, default=6144)
-    parser.add_argument("--cpu-seconds", type=int, default=1800)
-    parser.add_argument("--processes", type=int, default=128, help="beyond those running now")
-    parser.add_argument("--file-mb", type=int, default=512)
+    parser.add_argument("--memory-mb", type=int, default=LIMITS.memory_mb)
+    parser.add_argument("--cpu-seconds", type=int, default=LIMITS.notebook_seconds)
+    parser.add_argument(
+        "--processes", type=int, default=LIMITS.processes, help="beyond those running now"
+    )
+    parser.add_argument("--file-mb", type=int, default=LIMITS.file_mb)
     parser.add_argument("--cgroup", default="", help="name of a pids cgroup to create")
-    parser.add_argument("--threads", type=int, default=0, help="compute threads (0: torch decides)")
+    parser.add_argument(
+        "--threads", type=int, default=LIMITS.threads, help="compute threads (0: torch decides)"
+    )
     parser.add_argument("kernel", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     kernel = args.kernel[1:] if args.kernel[:1] == ["--"] else args.kernel

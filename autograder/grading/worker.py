@@ -26,21 +26,10 @@ from nbgrader.utils import determine_grade, is_grade
 
 from ..nbgrader_cli import venv_env
 from .intake import Refused, read_regular
+from .limits import Limits
 from .sandbox import remove_cgroup
 
 GRADED_BYTES = 64 * 2**20  # the largest graded notebook taken back (outputs are cut before)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much one submission may use."""
-
-    cell_seconds: int = 120
-    notebook_seconds: int = 900
-    memory_mb: int = 6144
-    threads: int = 0  # compute threads per kernel; 0 lets torch decide
-    processes: int = 64  # tasks: threads count too
-    file_mb: int = 512
 
 
 @dataclass(frozen=True)
