@@ -14,9 +14,11 @@ import tempfile
 import time
 
 import nbformat
+from nbgrader.utils import is_grade
 
 from autograder import grading
 from autograder.build import ROOT, scratch_course
+from autograder.build.course import grade_id
 from autograder.build.exercises import lesson_namespace
 from autograder.grading.sample_class import write_sample_class
 
@@ -47,16 +49,15 @@ def visible_checks(assignment, repeat):
     release = next((ROOT / "release" / assignment).glob("*.ipynb"))
     times = {}
     for cell in nbformat.read(release, as_version=4).cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") and cell.source.strip():
+        if is_grade(cell) and cell.source.strip():
             namespace = lesson_namespace(assignment)
-            code = compile(cell.source, meta["grade_id"], "exec")
+            code = compile(cell.source, grade_id(cell), "exec")
 
             def run(code=code, namespace=namespace):
                 with contextlib.redirect_stdout(io.StringIO()):
                     exec(code, namespace)
 
-            times[meta["grade_id"]] = median_time(run, repeat)
+            times[grade_id(cell)] = median_time(run, repeat)
     return times
 
 

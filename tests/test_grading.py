@@ -2,6 +2,7 @@
 
 import nbformat
 import pytest
+from nbgrader.utils import is_solution
 
 from autograder import grading
 from autograder.build import scratch_course
@@ -31,7 +32,7 @@ def graded(tmp_path_factory, root):
         nb = nbformat.read(ada, as_version=4)
         for cell in nb.cells:
             name = class_name(cell.source)
-            if "solution" in cell.metadata.get("nbgrader", {}) and name:
+            if is_solution(cell) and name:
                 cell.source += "\n" + WARNS.format(name=name)
         nbformat.write(nb, eve)
     outcomes = grading.grade(course)

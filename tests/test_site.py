@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 import nbformat
 import pytest
+from nbgrader.utils import is_solution
 
 from autograder.build import assignment_name, lessons, site
 
@@ -51,7 +52,7 @@ def test_site_notebook_shows_the_release_and_hides_the_hidden_tests(lesson):
     nb = site.site_notebook(lesson)
     name = assignment_name(lesson)
     release = nbformat.read(next((ROOT / "release" / name).glob("*.ipynb")), as_version=4)
-    released = [c.source for c in release.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    released = [c.source for c in release.cells if is_solution(c)]
     assert _stubs(nb) == released, "starter code on the site differs from release/"
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])

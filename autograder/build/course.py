@@ -38,6 +38,11 @@ def lessons(root=ROOT):
     return sorted((Path(root) / "course").glob("[0-9][0-9]_*.md"))
 
 
+def grade_id(cell):
+    """A graded cell's nbgrader grade id (None for any other cell)."""
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
 def solution_code(cell):
     """A source solution cell as a learner would hand it in: the marker lines removed."""
     return SOLUTION_MARKER.sub("", cell.source)
@@ -94,8 +99,7 @@ def strip_jupytext_metadata(nb):
 def number_cells(nb):
     """Give every cell a stable id: its grade id, or its position."""
     for index, cell in enumerate(nb.cells):
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        cell.id = grade_id or f"cell-{index:03d}"
+        cell.id = grade_id(cell) or f"cell-{index:03d}"
     return nb
 
 
