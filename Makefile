@@ -6,7 +6,7 @@ WHO    ?= student
 # JupyterLab refuses to run as root unless told (containers often run as root).
 LAB    := $(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup demo test release lab grade feedback export site lint format clean
+.PHONY: setup demo test gpu-check release lab grade feedback export site lint format clean
 
 setup: $(VENV)/.installed
 
@@ -37,6 +37,9 @@ demo: setup           ## build the course, then grade the sample class with nbgr
 test: setup           ## the whole test suite (kernel isolation and browser tests included)
 	$(call need,bwrap:bubblewrap chromium:chromium)
 	$(PY) -m pytest
+
+gpu-check: setup      ## every exercise's variants, the forbidden-op catalogue, the conv bench: one table
+	$(PY) bench/gpu_check.py
 
 release: setup        ## course/*.md → source/ → release/
 	$(PY) -m autograder build

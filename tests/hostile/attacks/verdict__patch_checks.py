@@ -1,6 +1,6 @@
 """A wrong Flatten, plus replacing the check functions the test cells call."""
 
-import autograder
+import autograder.checks
 
 
 class Flatten(nn.Module):  # noqa: F821
@@ -15,4 +15,4 @@ def check_layer(*args, **kwargs):
     print("all good")
 
 
-autograder.check_layer = check_layer
+autograder.checks.check_layer = check_layer

@@ -1,0 +1,80 @@
+"""The course's exercises and their known implementations (variants), for tests and benches.
+
+An exercise is a solution cell with a test cell named ``<grade_id>_test`` in a source notebook.
+Its variants live in ``course/variants/<assignment>/<grade_id>/``: ``correct_*.py`` must pass the
+test cell, ``wrong_*.py`` must fail it, and ``wrong_calls_torch_op.py`` must fail because it
+called the op it should have built. Test cells run in-process, on a namespace made by running the
+lesson's ungraded cells and reference solutions once per assignment.
+"""
+
+import contextlib
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbgrader.utils import is_grade, is_solution
+
+from .course import ROOT, grade_id
+
+
+@dataclass(frozen=True)
+class Exercise:
+    assignment: str
+    grade_id: str
+    test: str  # the test cell's source
+    root: Path = ROOT
+
+    def variants(self):
+        """The variant files of this exercise, sorted by name."""
+        return sorted((self.root / "course" / "variants" / self.assignment / self.grade_id).glob("*.py"))
+
+
+def source_notebooks(root=ROOT):
+    return sorted(Path(root, "source").glob("*/*.ipynb"))
+
+
+def exercises(root=ROOT):
+    """Every solution cell that has a test cell, in notebook order."""
+    found = []
+    for source in source_notebooks(root):
+        cells = {grade_id(c): c for c in nbformat.read(source, as_version=4).cells if grade_id(c)}
+        for name, cell in cells.items():
+            if is_solution(cell) and f"{name}_test" in cells:
+                found.append(Exercise(source.parent.name, name, cells[f"{name}_test"].source, Path(root)))
+    return found
+
+
+def variant(assignment, grade_id, name, root=ROOT):
+    """The code of one variant, e.g. ``variant("01_norms", "dropout", "wrong_no_rescale")``."""
+    return (Path(root) / "course" / "variants" / assignment / grade_id / f"{name}.py").read_text()
+
+
+@functools.cache
+def _lesson_namespace(assignment, root):
+    import matplotlib
+
+    matplotlib.use("Agg")  # lesson figures draw without a display
+    namespace = {"__name__": "__main__"}
+    source = next(Path(root, "source", assignment).glob("*.ipynb"))
+    for cell in nbformat.read(source, as_version=4).cells:
+        if cell.cell_type == "code" and not is_grade(cell):
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(cell.source, f"<{assignment} {cell.id}>", "exec"), namespace)
+    return namespace
+
+
+def lesson_namespace(assignment, root=ROOT):
+    """A fresh copy of the namespace left by the lesson's ungraded cells and reference solutions."""
+    return dict(_lesson_namespace(assignment, Path(root)))
+
+
+def run_test_cell(exercise, code=None):
+    """Run ``code`` (a learner's answer; the reference when None), then the exercise's test cell.
+    A failed check raises :class:`AssertionError` (a ``CheckFailed``)."""
+    namespace = lesson_namespace(exercise.assignment, exercise.root)
+    if code is not None:
+        exec(compile(code, f"<{exercise.grade_id} answer>", "exec"), namespace)
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(exercise.test, f"<{exercise.grade_id}_test>", "exec"), namespace)
