@@ -4,7 +4,7 @@ The reference classes come from the lesson itself: course/02_convolutions.md is 
 jupytext and its setup and solution cells are run into one namespace (the solution markers are
 comments, so nothing is stripped). Reports the median of --repeat timed calls (after one warm-up
 call) in float32 with torch's default number of threads, and the ratio reference / torch.
-Usage: .venv/bin/python bench/conv_layers.py [--repeat 3] [--small]
+Usage: .venv/bin/python bench/conv_layers.py [--repeat 3] [--batch 8]
 """
 
 import argparse

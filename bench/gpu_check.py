@@ -1,7 +1,7 @@
 """Run the course's GPU-sensitive checks and print one table.
 
 The checks: every exercise's reference solution and variants, the forbidden-op catalogue test
-(tests/test_forbidden.py) and the chapter-2 layer benchmark (bench/conv_layers.py --small
+(tests/test_forbidden.py) and the chapter-2 layer benchmark (bench/conv_layers.py --batch 2
 --repeat 3).
 
 The exercises run on CUDA when torch sees a GPU and on the CPU otherwise (the engine picks the
@@ -30,7 +30,7 @@ from autograder.build.exercises import exercises, run_test_cell
 from autograder.checks import DEVICE, CheckFailed
 
 CATALOGUE = "tests/test_forbidden.py"
-BENCHMARK = ["bench/conv_layers.py", "--small", "--repeat", "3"]
+BENCHMARK = ["bench/conv_layers.py", "--batch", "2", "--repeat", "3"]
 SUBPROCESS_TIMEOUT = 300  # seconds
 
 

@@ -284,3 +284,42 @@ def test_the_repr_can_be_compared():
     PlainLinear.__name__ = "Linear"
     check_layer(PlainLinear, nn.Linear, [case])
     fails(lambda: check_layer(PlainLinear, nn.Linear, [case], compare_repr=True), "repr(layer)")
+
+
+class NoWriteBack(nn.Embedding):
+    """max_norm applied to the looked-up rows, but never written back into the weight."""
+
+    def forward(self, idx):
+        rows = self.weight[idx]
+        norms = rows.detach().norm(dim=-1, keepdim=True)
+        scale = torch.where(norms > self.max_norm, self.max_norm / (norms + 1e-7), 1.0)
+        return rows.detach() * scale + (rows - rows.detach())  # torch's values and gradient
+
+
+def test_parameters_changed_in_place_are_compared_after_the_pass():
+    case = Case(
+        init=dict(num_embeddings=6, embedding_dim=4, max_norm=1.0),
+        input=lambda: torch.tensor([[0, 2], [2, 5]]),
+    )
+    check_layer(Embedding, nn.Embedding, [case], quiet=True)
+    fails(
+        lambda: check_layer(NoWriteBack, nn.Embedding, [case]),
+        "parameter 'weight' after the pass differs",
+    )
+
+
+class FrozenIgnored(nn.Embedding):
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze=True, **kwargs):
+        return super().from_pretrained(embeddings, freeze=False, **kwargs)
+
+
+def test_a_case_can_build_through_a_class_method():
+    case = Case(
+        init=dict(embeddings=torch.randn(5, 3), freeze=True),
+        input=lambda: torch.tensor([1, 4, 4]),
+        build="from_pretrained",
+    )
+    check_layer(Embedding, nn.Embedding, [case], quiet=True)
+    error = fails(lambda: check_layer(FrozenIgnored, nn.Embedding, [case]), "requires_grad=True")
+    assert "FrozenIgnored.from_pretrained(embeddings=<tensor of shape (5, 3)>" in str(error)

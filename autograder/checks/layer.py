@@ -14,7 +14,7 @@ from torch.utils._pytree import keystr, tree_flatten_with_path, tree_map
 from .core import DTYPE, SEED, CheckFailed, fail, seeded, verify_integrity
 from .forbidden import expand
 from .guard import forbidden_calls
-from .runners import DEVICE, RUNNERS, Remote, run_layer, run_raises
+from .runners import DEVICE, RUNNERS, Remote, construct, run_layer, run_raises
 from .trees import Case, argument_leaves, assert_close, grad_flags, kind, parameter_names
 
 INIT_DRAWS = 8  # reference builds pooled when initial values are judged by their distribution
@@ -94,6 +94,7 @@ def check_layer(
 def _plan(case, names, train_steps, pin):
     """The passes of one case: ``train_steps`` in train mode, then one in eval mode."""
     plan = {"init": case.init, "pin": pin or {}, "dtype": str(case.dtype).removeprefix("torch.")}
+    plan["build"] = case.build
     if case.raises:
         with seeded(SEED + 1):
             args, kwargs = case.arguments()
@@ -217,7 +218,7 @@ def _judge_distribution(got, name, j):
     for draw in range(INIT_DRAWS):
         with seeded(SEED + 1000 + draw):
             pool.append(
-                dict(j.reference(**j.plan["init"]).state_dict())[name].detach().double().flatten()
+                dict(construct(j.reference, j.plan).state_dict())[name].detach().double().flatten()
             )
     theirs = torch.cat(pool)
     if not isinstance(got, torch.Tensor):
@@ -252,7 +253,7 @@ def _state_dicts(got, expected, j):
     if got.get("load_error"):
         fail(j.where, f"loading torch's state_dict into your layer failed: {got['load_error']}")
     with seeded():
-        fresh = j.reference(**j.plan["init"]).to(DEVICE, j.case.dtype)
+        fresh = construct(j.reference, j.plan).to(DEVICE, j.case.dtype)
     try:
         fresh.load_state_dict(got["state"], strict=True)
     except Exception as error:  # whatever the learner's state_dict holds
@@ -278,6 +279,7 @@ def _passes(got, expected, j):
         else:
             judge_outputs(mine, theirs, step, where, j, "train" if train else "eval")
         _judge_param_grads(mine, theirs, where, j, random)
+        _judge_params_after(mine, theirs, where, j)
         where = f"{j.where} [after {number} training step(s)]" if train else where
         hint = j.hint("buffers") if train else "eval mode must not change running statistics."
         judge_buffers(mine["buffers"], theirs["buffers"], where, hint)
@@ -360,6 +362,13 @@ def _label(path, names):
 
 def _judge_param_grads(got, expected, where, j, random):
     __tracebackhide__ = True  # learners see the message, not the engine
+    for name in sorted(set(got["frozen"]) ^ set(expected["frozen"])):
+        trains = name in expected["frozen"]  # torch's is frozen, so the learner's trains
+        fail(
+            where,
+            f"parameter '{name}' has requires_grad={trains}; torch's has {not trains}.",
+            "a frozen parameter (requires_grad=False) is left out of training.",
+        )
     for name, grad in expected["param_grads"].items():
         if grad is None:
             continue
@@ -374,6 +383,17 @@ def _judge_param_grads(got, expected, where, j, random):
                 j.hint("train"),
                 j.case.dtype,
             )
+
+
+def _judge_params_after(got, expected, where, j):
+    """Parameter values after the pass: unchanged, or changed in place where torch changes them
+    (Embedding's max_norm renormalises the rows it looks up)."""
+    __tracebackhide__ = True  # learners see the message, not the engine
+    hint = j.hint("params") or "forward changes a parameter only where torch's does."
+    for name, value in expected["params_after"].items():
+        assert_close(
+            got["params_after"][name], value, where, f"parameter '{name}' after the pass", hint
+        )
 
 
 def _equal(a, b):

@@ -102,12 +102,18 @@ def _call(function, call, fill, backward=True):
     return record
 
 
-def _build(factory, plan, record):
-    """The module ``factory(**init)`` on the device, or None with the reason in ``record``."""
+def construct(factory, plan):
+    """``factory(**init)``, or ``factory.<build>(**init)`` when the plan names a class method."""
     init = tree_map(lambda v: v.clone() if isinstance(v, torch.Tensor) else v, plan["init"])
+    make = getattr(factory, plan["build"]) if plan.get("build") else factory
+    return make(**init)
+
+
+def _build(factory, plan, record):
+    """The module :func:`construct` makes, on the device, or None with the reason in ``record``."""
     try:
         with seeded():
-            module = factory(**init)
+            module = construct(factory, plan)
         if not isinstance(module, torch.nn.Module):
             record["error"] = "should be an nn.Module subclass."
             return None
@@ -155,8 +161,9 @@ def _pin(module, values):
 
 
 def _layer_step(module, step, plan, fill):
-    """One planned pass: forward and backward, then the parameters' gradients and buffers. A
-    pass with ``again`` runs the forward once more under another seed (randomness inside)."""
+    """One planned pass: forward and backward, then the parameters (gradients, values, which are
+    frozen) and buffers. A pass with ``again`` runs the forward once more under another seed
+    (randomness inside)."""
     module.train(step["train"])
     if plan.get("pin"):
         _pin(module, plan["pin"])
@@ -164,6 +171,8 @@ def _layer_step(module, step, plan, fill):
     if set(record) & {"error", "defeated", "backward_error"}:
         return record
     record["param_grads"] = {n: plain(p.grad) for n, p in module.named_parameters()}
+    record["params_after"] = plain({n: p.detach() for n, p in module.named_parameters()})
+    record["frozen"] = sorted(n for n, p in module.named_parameters() if not p.requires_grad)
     module.zero_grad(set_to_none=True)
     record["buffers"] = plain(dict(module.named_buffers()))
     if step.get("again"):

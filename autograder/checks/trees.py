@@ -30,7 +30,9 @@ class Case:
     ``dtype``: float64, or float32 where a lesson promises float32 stability (float32
     tolerances). ``random``: the layer draws random numbers in train mode (dropout inside it),
     so training passes are judged by their properties. ``raises``: the exception torch raises
-    here, which the learner's forward must raise too. ``hint`` is shown when this case fails;
+    here, which the learner's forward must raise too. ``build``: the class method that makes the
+    layer from ``init`` (``"from_pretrained"``) instead of the constructor. ``hint`` is shown when
+    this case fails;
     ``label`` replaces the description derived from the arguments.
     """
 
@@ -44,6 +46,7 @@ class Case:
     grad: tuple = None
     dtype: torch.dtype = DTYPE
     random: bool = False
+    build: str = ""
 
     def arguments(self):
         """(args, kwargs) of one call, floating tensors in the case's dtype, on the CPU."""
@@ -66,7 +69,8 @@ class Case:
         """``LayerNorm(normalized_shape=4) on input of shape (2, 4)``, from the arguments."""
         init = ", ".join(f"{k}={_short(v)}" for k, v in self.init.items())
         on = self.label or describe_arguments(args, kwargs, names, self.dtype)
-        return f"{name}({init}) on {on}{self.precision}"
+        maker = f"{name}.{self.build}" if self.build else name
+        return f"{maker}({init}) on {on}{self.precision}"
 
     def describe_call(self, name, args, kwargs, names=()):
         """``size(i=7, k=3)``: a function call, from the arguments."""
