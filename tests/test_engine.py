@@ -3,6 +3,7 @@ and masks, index inputs, randomness inside a layer, functions and hand-written b
 float32 cases, initialisation by distribution, the repr, op families."""
 
 import math
+import warnings
 
 import pytest
 import torch
@@ -178,6 +179,60 @@ def test_dropout_inside_a_stack_is_judged_by_its_properties():
     fails(
         lambda: check_layer(DropoutNeverOn, nn.GRU, [case]),
         "two training passes under different random seeds gave the same output",
+    )
+
+
+class DropoutAfterLast(nn.GRU):
+    def forward(self, x, hx=None):
+        output, h_n = super().forward(x, hx)
+        return F.dropout(output, self.dropout, self.training), h_n
+
+
+class DropoutOnInput(nn.GRU):
+    def forward(self, x, hx=None):
+        return super().forward(F.dropout(x, self.dropout, self.training), hx)
+
+
+def last_step_gap(out):
+    """output[-1] - h_n[-1]: zero when no dropout follows a stack's last layer."""
+    output, h_n = out
+    return output[-1] - h_n[-1]
+
+
+def test_dropout_in_the_wrong_place_is_caught_by_what_dropout_cannot_reach():
+    case = Case(
+        init=dict(input_size=3, hidden_size=4, num_layers=2, dropout=0.5),
+        input=(6, 2, 3),
+        random=True,
+        invariants={"output[-1] - h_n[-1]": last_step_gap},
+    )
+    check_layer(GRU, nn.GRU, [case], outputs=("output", "h_n"), quiet=True)
+    fails(
+        lambda: check_layer(DropoutAfterLast, nn.GRU, [case], outputs=("output", "h_n")),
+        "output[-1] - h_n[-1]",
+        "[train mode, step 1]",
+    )
+    fails(
+        lambda: check_layer(DropoutOnInput, nn.GRU, [case], outputs=("output", "h_n")),
+        "h_n, where torch's does not depend on the random draws",
+    )
+
+
+class Silent(nn.GRU):
+    def __init__(self, *args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            super().__init__(*args, **kwargs)
+
+
+@pytest.mark.filterwarnings("ignore:dropout option adds dropout")
+def test_a_warning_torch_gives_at_construction_is_expected():
+    case = Case(init=dict(input_size=3, hidden_size=4, dropout=0.5), input=(6, 2, 3), random=True)
+    check_layer(GRU, nn.GRU, [case], quiet=True)
+    fails(
+        lambda: check_layer(Silent, nn.GRU, [case]),
+        "torch's constructor warns here (UserWarning: dropout option adds dropout",
+        "warnings.warn",
     )
 
 

@@ -1,8 +1,9 @@
 """The course's exercises and their known implementations (variants), for tests and benches.
 
-An exercise is a solution cell with a test cell named ``<grade_id>_test`` in a source notebook.
-Its variants live in ``course/variants/<assignment>/<grade_id>/``: ``correct_*.py`` must pass the
-test cell, ``wrong_*.py`` must fail it, and ``wrong_calls_torch_op.py`` must fail because it
+An exercise is a solution cell with a test cell named ``<grade_id>_test`` in a source notebook,
+and any further test cells named ``<grade_id>_test_<part>`` (a layer's points split over the parts
+a learner can get right one by one: a stack, then bidirectional). Its variants live in ``course/variants/<assignment>/<grade_id>/``: ``correct_*.py`` must pass every
+test cell, ``wrong_*.py`` must fail one, and ``wrong_calls_torch_op.py`` must fail because it
 called the op it should have built. Test cells run in-process, on a namespace made by running the
 lesson's ungraded cells and reference solutions once per assignment.
 """
@@ -23,7 +24,7 @@ from .course import ROOT, grade_id
 class Exercise:
     assignment: str
     grade_id: str
-    test: str  # the test cell's source
+    tests: tuple  # (grade_id, source) of each test cell, in notebook order
     root: Path = ROOT
 
     def variants(self):
@@ -41,9 +42,19 @@ def exercises(root=ROOT):
     for source in source_notebooks(root):
         cells = {grade_id(c): c for c in nbformat.read(source, as_version=4).cells if grade_id(c)}
         for name, cell in cells.items():
+            tests = tuple(
+                (test, code.source)
+                for test, code in cells.items()
+                if test == f"{name}_test" or test.startswith(f"{name}_test_")
+            )
             if is_solution(cell) and f"{name}_test" in cells:
-                found.append(Exercise(source.parent.name, name, cells[f"{name}_test"].source, Path(root)))
+                found.append(Exercise(source.parent.name, name, tests, Path(root)))
     return found
+
+
+def exercise_of(test_cell):
+    """The exercise a test cell belongs to: ``lstm`` for ``lstm_test`` and ``lstm_test_stack``."""
+    return test_cell.partition("_test")[0]
 
 
 def variant(assignment, grade_id, name, root=ROOT):
@@ -71,10 +82,11 @@ def lesson_namespace(assignment, root=ROOT):
 
 
 def run_test_cell(exercise, code=None):
-    """Run ``code`` (a learner's answer; the reference when None), then the exercise's test cell.
-    A failed check raises :class:`AssertionError` (a ``CheckFailed``)."""
+    """Run ``code`` (a learner's answer; the reference when None), then each of the exercise's
+    test cells. A failed check raises :class:`AssertionError` (a ``CheckFailed``)."""
     namespace = lesson_namespace(exercise.assignment, exercise.root)
     if code is not None:
         exec(compile(code, f"<{exercise.grade_id} answer>", "exec"), namespace)
-    with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(exercise.test, f"<{exercise.grade_id}_test>", "exec"), namespace)
+    for name, test in exercise.tests:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(test, f"<{name}>", "exec"), namespace)

@@ -169,6 +169,20 @@ def _structure(got, expected, j):
     if got.get("error"):
         fail(j.where, got["error"])
     judge_structure(got, expected, j.where)
+    _judge_warnings(got, expected, j.where)
+
+
+def _judge_warnings(got, expected, where):
+    """Every kind of warning torch's constructor gives, the learner's gives too."""
+    __tracebackhide__ = True  # learners see the message, not the engine
+    given = {category for category, _ in got.get("warnings", [])}
+    for category, message in expected["warnings"]:
+        if category not in given:
+            fail(
+                where,
+                f"torch's constructor warns here ({category}: {message}); yours does not.",
+                f"call warnings.warn(..., {category}) in __init__ as torch does.",
+            )
 
 
 def judge_structure(got, expected, where):
@@ -404,6 +418,26 @@ def _equal(a, b):
     return True
 
 
+def _judge_fixed_parts(got, expected, where, j):
+    """Where torch's two random passes agree (a stack's first layer, before any dropout), the
+    learner's output must be torch's."""
+    __tracebackhide__ = True  # learners see the message, not the engine
+    labels = _output_labels(expected["out"], j.outputs)
+    theirs, again = _floating(expected["out"]), _floating(expected["again"])
+    for label, mine, ref, other in zip(labels, _floating(got["out"]), theirs, again):
+        fixed = ref == other
+        if bool(fixed.any()):
+            assert_close(
+                mine[fixed], ref[fixed], where, f"{label}, where torch's does not depend on the "
+                "random draws", j.hint("train"), j.case.dtype,
+            )  # fmt: skip
+
+
+def _floating(tree):
+    leaves = [leaf for _, leaf in tree_flatten_with_path(tree)[0]]
+    return [t for t in leaves if isinstance(t, torch.Tensor) and t.is_floating_point()]
+
+
 def _judge_random(got, expected, where, j):
     """A training pass with randomness inside: the same structure and shapes as torch's, and a
     different output when the same pass runs under another seed, as torch's is."""
@@ -416,6 +450,12 @@ def _judge_random(got, expected, where, j):
     )
     assert_close(mine, shapes, where, "output", j.hint("train"), DTYPE, j.outputs)
     _judge_wiring(got, expected, where, j)
+    _judge_fixed_parts(got, expected, where, j)
+    for label, invariant in j.case.invariants.items():
+        assert_close(
+            invariant(got["out"]), invariant(expected["out"]), where, label, j.hint("train"),
+            j.case.dtype,
+        )  # fmt: skip
     if _equal(got["out"], got["again"]):
         fail(
             where,

@@ -7,6 +7,8 @@ reference, which runs first) a runner also draws what the plan leaves open (a ra
 output gradients) and writes it into the plan for the learner's run.
 """
 
+import warnings
+
 import torch
 from torch.utils._pytree import tree_flatten, tree_map, tree_unflatten
 
@@ -110,10 +112,13 @@ def construct(factory, plan):
 
 
 def _build(factory, plan, record):
-    """The module :func:`construct` makes, on the device, or None with the reason in ``record``."""
+    """The module :func:`construct` makes, on the device, or None with the reason in ``record``;
+    the warnings its construction gave go in ``record`` too."""
     try:
-        with seeded():
+        with seeded(), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             module = construct(factory, plan)
+        record["warnings"] = [[w.category.__name__, str(w.message)[:300]] for w in caught]
         if not isinstance(module, torch.nn.Module):
             record["error"] = "should be an nn.Module subclass."
             return None

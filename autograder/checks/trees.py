@@ -33,7 +33,9 @@ class Case:
     here, which the learner's forward must raise too. ``build``: the class method that makes the
     layer from ``init`` (``"from_pretrained"``) instead of the constructor. ``hint`` is shown when
     this case fails;
-    ``label`` replaces the description derived from the arguments.
+    ``label`` replaces the description derived from the arguments. ``invariants`` maps a label to
+    a function of the output tree whose value must be torch's even in a random pass
+    (``output[-1] - h_n[-1]``: no dropout after a stack's last layer).
     """
 
     init: dict = field(default_factory=dict)
@@ -47,6 +49,7 @@ class Case:
     dtype: torch.dtype = DTYPE
     random: bool = False
     build: str = ""
+    invariants: dict = field(default_factory=dict)
 
     def arguments(self):
         """(args, kwargs) of one call, floating tensors in the case's dtype, on the CPU."""

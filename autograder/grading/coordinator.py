@@ -334,7 +334,8 @@ def report(course, assignment, outcomes):
     name_width = max([len(c) for c in cells] + [8])
     lines = [f"{assignment}".ljust(name_width) + "".join(s.rjust(width + 2) for s in students)]
     for cell in cells:
-        row = cell.removesuffix("_test").ljust(name_width)
+        name, _, part = cell.partition("_test")
+        row = (f"{name} ({part.lstrip('_')})" if part else name).ljust(name_width)
         for student in students:
             score = table.get(student, {}).get(cell)
             row += (f"{score[0]:g}/{score[1]:g}" if score else "-").rjust(width + 2)
