@@ -22,15 +22,16 @@ LESSON = Path(__file__).resolve().parent.parent / "course" / "02_convolutions.md
 DEFINES = ("import math", "def ntuple")  # the setup cell and the helpers cell
 
 
-def lesson_layers():
-    """Namespace with the lesson's helpers and reference solutions (no figures, no tests)."""
+def lesson_layers(lesson=LESSON, defines=DEFINES):
+    """Namespace with a lesson's helpers (the code cells starting with one of ``defines``) and
+    reference solutions: no figures, no tests."""
     namespace = {"__name__": "lesson"}
-    for cell in jupytext.read(LESSON).cells:
+    for cell in jupytext.read(lesson).cells:
         source = cell.source
-        wanted = cell.metadata.get("solution") or any(source.startswith(d) for d in DEFINES)
+        wanted = cell.metadata.get("solution") or any(source.startswith(d) for d in defines)
         if cell.cell_type == "code" and wanted:
             with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile(source, f"<{LESSON.name}>", "exec"), namespace)
+                exec(compile(source, f"<{lesson.name}>", "exec"), namespace)
     return namespace
 
 
