@@ -193,6 +193,14 @@ class DropoutOnInput(nn.GRU):
         return super().forward(F.dropout(x, self.dropout, self.training), hx)
 
 
+class OwnDraws(nn.GRU):
+    """Correct, but its masks are not torch's: it draws a number of its own first."""
+
+    def forward(self, x, hx=None):
+        torch.rand(3)
+        return super().forward(x, hx)
+
+
 def last_step_gap(out):
     """output[-1] - h_n[-1]: zero when no dropout follows a stack's last layer."""
     output, h_n = out
@@ -207,6 +215,7 @@ def test_dropout_in_the_wrong_place_is_caught_by_what_dropout_cannot_reach():
         invariants={"output[-1] - h_n[-1]": last_step_gap},
     )
     check_layer(GRU, nn.GRU, [case], outputs=("output", "h_n"), quiet=True)
+    check_layer(OwnDraws, nn.GRU, [case], outputs=("output", "h_n"), quiet=True)
     fails(
         lambda: check_layer(DropoutAfterLast, nn.GRU, [case], outputs=("output", "h_n")),
         "output[-1] - h_n[-1]",
@@ -214,7 +223,7 @@ def test_dropout_in_the_wrong_place_is_caught_by_what_dropout_cannot_reach():
     )
     fails(
         lambda: check_layer(DropoutOnInput, nn.GRU, [case], outputs=("output", "h_n")),
-        "h_n, where torch's does not depend on the random draws",
+        "h_n[0], which torch's random draws do not change",
     )
 
 

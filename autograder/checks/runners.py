@@ -16,6 +16,8 @@ from .core import DEVICE, SEED, count_parameters, error_text, seeded
 from .guard import TraceDefeated, trace_ops
 from .trees import plain
 
+RERUNS = 3  # extra reference passes under other seeds, where randomness is inside a layer
+
 
 class Remote:
     """A learner's class or function that lives in another process.
@@ -168,7 +170,8 @@ def _pin(module, values):
 def _layer_step(module, step, plan, fill):
     """One planned pass: forward and backward, then the parameters (gradients, values, which are
     frozen) and buffers. A pass with ``again`` runs the forward once more under another seed
-    (randomness inside)."""
+    (randomness inside); the reference (``fill``) runs it under RERUNS more, so that what no
+    draw changes can be told from what two draws happen to share."""
     module.train(step["train"])
     if plan.get("pin"):
         _pin(module, plan["pin"])
@@ -185,6 +188,12 @@ def _layer_step(module, step, plan, fill):
         with torch.no_grad():
             other = _call(module, again, fill, backward=False)
         record["again"] = other.get("out")
+        if fill:
+            with torch.no_grad():
+                record["reruns"] = [
+                    _call(module, {**again, "seed": again["seed"] + k}, fill, False)["out"]
+                    for k in range(1, RERUNS + 1)
+                ]
         record["ops"] = sorted(set(record["ops"]) | set(other["ops"]))
         if "out" not in other:
             record |= {k: v for k, v in other.items() if k in ("error", "types", "defeated")}

@@ -28,6 +28,12 @@ BOB_BUGS = {
         "upsample": "wrong_align_corners_swapped",
         "fold": "wrong_overwrites_overlaps",
     },
+    "03_recurrent": {
+        "embedding": "wrong_padding_gets_gradient",
+        "lstm_cell": "wrong_gate_order_ifog",
+        "gru_cell": "wrong_seed_z_convention",
+        "gru": "wrong_reset_before_matmul",
+    },
 }
 
 
