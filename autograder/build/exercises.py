@@ -2,10 +2,11 @@
 
 An exercise is a solution cell with a test cell named ``<grade_id>_test`` in a source notebook,
 and any further test cells named ``<grade_id>_test_<part>`` (a layer's points split over the parts
-a learner can get right one by one: a stack, then bidirectional). Its variants live in ``course/variants/<assignment>/<grade_id>/``: ``correct_*.py`` must pass every
-test cell, ``wrong_*.py`` must fail one, and ``wrong_calls_torch_op.py`` must fail because it
-called the op it should have built. Test cells run in-process, on a namespace made by running the
-lesson's ungraded cells and reference solutions once per assignment.
+a learner can get right one by one: a stack, then bidirectional). Its variants live in
+``course/variants/<assignment>/<grade_id>/``: ``correct_*.py`` must pass every test cell,
+``wrong_*.py`` must fail one, and ``wrong_calls_torch_op.py`` must fail because it called the op
+it should have built. Test cells run in-process, on the namespace a run of the
+whole source notebook had before the exercise's first test cell (made once per assignment).
 """
 
 import contextlib
@@ -63,28 +64,36 @@ def variant(assignment, grade_id, name, root=ROOT):
 
 
 @functools.cache
-def _lesson_namespace(assignment, root):
+def _namespaces(assignment, root):
+    """The source notebook run from the top as grading runs it (lesson cells, reference
+    solutions and test cells in order): the namespace as it stood before each test cell, by grade
+    id, and at the end (``None``). A test cell may use what an earlier one defined."""
     import matplotlib
 
     matplotlib.use("Agg")  # lesson figures draw without a display
-    namespace = {"__name__": "__main__"}
+    namespace, before = {"__name__": "__main__"}, {}
     source = next(Path(root, "source", assignment).glob("*.ipynb"))
     for cell in nbformat.read(source, as_version=4).cells:
-        if cell.cell_type == "code" and not is_grade(cell):
+        if cell.cell_type == "code":
+            if is_grade(cell):
+                before[grade_id(cell)] = dict(namespace)
+            code = compile(cell.source, f"<{assignment} {grade_id(cell) or cell.id}>", "exec")
             with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile(cell.source, f"<{assignment} {cell.id}>", "exec"), namespace)
-    return namespace
+                exec(code, namespace)
+    before[None] = namespace
+    return before
 
 
-def lesson_namespace(assignment, root=ROOT):
-    """A fresh copy of the namespace left by the lesson's ungraded cells and reference solutions."""
-    return dict(_lesson_namespace(assignment, Path(root)))
+def lesson_namespace(assignment, root=ROOT, before=None):
+    """A fresh copy of the notebook's namespace before the test cell ``before`` (at the end of
+    the notebook when None)."""
+    return dict(_namespaces(assignment, Path(root))[before])
 
 
 def run_test_cell(exercise, code=None):
     """Run ``code`` (a learner's answer; the reference when None), then each of the exercise's
     test cells. A failed check raises :class:`AssertionError` (a ``CheckFailed``)."""
-    namespace = lesson_namespace(exercise.assignment, exercise.root)
+    namespace = lesson_namespace(exercise.assignment, exercise.root, exercise.tests[0][0])
     if code is not None:
         exec(compile(code, f"<{exercise.grade_id} answer>", "exec"), namespace)
     for name, test in exercise.tests:

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 
 from .core import SEED, fail, seeded, verify_integrity
 from .forbidden import expand
-from .layer import _judging, _learner_record, judge_call, judge_outputs, reference_name
+from .layer import (
+    _equal,
+    _judging,
+    _learner_record,
+    judge_call,
+    judge_outputs,
+    judge_random,
+    reference_name,
+)
 from .runners import run_function
 from .trees import grad_flags, parameter_names
 
@@ -41,8 +49,10 @@ def check_function(
     """Call ``learner`` and ``reference`` with each case's arguments (``args``/``input`` and
     ``kwargs``); their results must agree leaf by leaf (tensors within tolerance, numbers
     exactly), so must the gradients of the floating arguments, and the learner must not run
-    ``forbidden`` ops. ``gradcheck`` (and ``gradgradcheck``) also compare the learner's backward
-    with finite differences in float64; ``outputs`` names the result's leaves."""
+    ``forbidden`` ops. A ``random`` case (dropout inside) is judged as check_layer judges a
+    random pass: shapes, what no draw changes, the case's invariants, a fresh draw per seed.
+    ``gradcheck`` (and ``gradgradcheck``) also compare the learner's backward with finite
+    differences in float64; ``outputs`` names the result's leaves."""
     __tracebackhide__ = True  # learners see the message, not the engine
     verify_integrity()
     forbidden, names = (
@@ -59,9 +69,10 @@ def check_function(
         with seeded(SEED + number):
             args, kwargs = case.arguments()
         flags = grad_flags(args, kwargs, names, case.grad)
-        plan["calls"].append(
-            {"args": args, "kwargs": kwargs, "needs_grad": flags, "seed": SEED + number}
-        )
+        plan["calls"].append({
+            "args": args, "kwargs": kwargs, "needs_grad": flags, "seed": SEED + number,
+            "again": case.random,
+        })  # fmt: skip
     expected = run_function(reference, plan, fill=True)
     for case, call in zip(cases, expected["calls"]):
         if set(call) & {"error", "backward_error"}:
@@ -75,7 +86,11 @@ def check_function(
         ):
             where = case.describe_call(learner.__name__, call["args"], call["kwargs"], names)
             judge_call(mine, where, forbidden)
-            judge_outputs(mine, theirs, call, where, _Call(case, outputs, names, hint), "call")
+            judging = _Call(case, outputs, names, hint)
+            if case.random and not _equal(theirs["out"], theirs["again"]):
+                judge_random(mine, theirs, where, judging)
+            else:
+                judge_outputs(mine, theirs, call, where, judging, "call")
             _judge_gradcheck(mine.get("gradcheck"), where)
     if not quiet:
         print(

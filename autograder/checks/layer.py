@@ -221,7 +221,10 @@ def _initial_values(got, expected, j):
             _judge_distribution(mine, name, j)
         else:
             as_double = mine.double() if isinstance(mine, torch.Tensor) else mine
-            assert_close(as_double, value.double(), j.where, f"initial '{name}'", j.hint("init"))
+            assert_close(
+                as_double, value.double(), j.where, f"initial '{name}'", j.hint("init"),
+                j.case.dtype,
+            )  # fmt: skip
 
 
 def _judge_distribution(got, name, j):
@@ -289,7 +292,7 @@ def _passes(got, expected, j):
         judge_call(mine, where, j.forbidden)
         random = step["again"] and not _equal(theirs["out"], theirs["again"])
         if random:
-            _judge_random(mine, theirs, where, j)
+            judge_random(mine, theirs, where, j)
         else:
             judge_outputs(mine, theirs, step, where, j, "train" if train else "eval")
         _judge_param_grads(mine, theirs, where, j, random)
@@ -443,8 +446,8 @@ def _floating(tree):
     return [t for t in leaves if isinstance(t, torch.Tensor) and t.is_floating_point()]
 
 
-def _judge_random(got, expected, where, j):
-    """A training pass with randomness inside: the same structure and shapes as torch's, and a
+def judge_random(got, expected, where, j):
+    """A pass with randomness inside: the same structure and shapes as torch's, and a
     different output when the same pass runs under another seed, as torch's is."""
     __tracebackhide__ = True  # learners see the message, not the engine
     shapes = tree_map(
@@ -466,7 +469,7 @@ def _judge_random(got, expected, where, j):
             where,
             "two training passes under different random seeds gave the same output, as if "
             "dropout were off.",
-            "apply dropout in train mode (between layers), drawing a fresh mask each time.",
+            j.case.hint or "apply dropout where torch does, drawing a fresh mask on every call.",
         )
 
 

@@ -167,6 +167,20 @@ def _pin(module, values):
             params[name].copy_(value)
 
 
+def _again(function, call, fill, record):
+    """Add to ``record`` the outputs of its call (randomness inside) run again under other
+    seeds, without backward: once for a learner, 1 + RERUNS times for the reference."""
+    again = {**call, "needs_grad": [False] * len(call["needs_grad"])}
+    seeds = range(1, 2 + (RERUNS if fill else 0))
+    with torch.no_grad():
+        runs = [_call(function, {**again, "seed": call["seed"] + k}, fill, False) for k in seeds]
+    record["again"] = runs[0].get("out")
+    record["ops"] = sorted({*record["ops"], *(op for run in runs for op in run["ops"])})
+    if fill:
+        record["reruns"] = [run.get("out") for run in runs[1:]]
+    record |= {k: v for k, v in runs[0].items() if k in ("error", "types", "defeated")}
+
+
 def _layer_step(module, step, plan, fill):
     """One planned pass: forward and backward, then the parameters (gradients, values, which are
     frozen) and buffers. A pass with ``again`` runs the forward once more under another seed
@@ -184,19 +198,7 @@ def _layer_step(module, step, plan, fill):
     module.zero_grad(set_to_none=True)
     record["buffers"] = plain(dict(module.named_buffers()))
     if step.get("again"):
-        again = {**step, "seed": step["seed"] + 1, "needs_grad": [False] * len(step["needs_grad"])}
-        with torch.no_grad():
-            other = _call(module, again, fill, backward=False)
-        record["again"] = other.get("out")
-        if fill:
-            with torch.no_grad():
-                record["reruns"] = [
-                    _call(module, {**again, "seed": again["seed"] + k}, fill, False)["out"]
-                    for k in range(1, RERUNS + 1)
-                ]
-        record["ops"] = sorted(set(record["ops"]) | set(other["ops"]))
-        if "out" not in other:
-            record |= {k: v for k, v in other.items() if k in ("error", "types", "defeated")}
+        _again(module, step, fill, record)
     return record
 
 
@@ -275,6 +277,8 @@ def run_function(function, plan, fill=False):
     for call in plan["calls"]:
         try:
             record = _call(function, call, fill)
+            if call.get("again") and "out" in record:
+                _again(function, call, fill, record)
         except Exception as error:  # a learner's function may return anything
             record = {"error": error_text(error), "types": []}
         if plan.get("gradcheck") and "out" in record and not fill:
