@@ -1,7 +1,7 @@
 """How long grading a chapter takes, and how long each visible check takes, on this machine.
 
 Reports medians and, as the baseline measured in the same run, a bare ``python -c "import torch"``.
-Usage: python bench/grading_time.py [--repeat 3]
+Usage: python bench/grading_time.py [--repeat 3] [assignment ...]  (all chapters by default)
 """
 
 import argparse
@@ -64,13 +64,15 @@ def visible_checks(assignment, repeat):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("assignments", nargs="*", help="e.g. 04_transformer (default: all)")
     args = parser.parse_args()
+    chosen = args.assignments or sorted(p.name for p in (ROOT / "source").iterdir())
     baseline = median_time(import_torch, args.repeat)
     print(f"baseline: python -c 'import torch': median {baseline:.2f} s")
     with tempfile.TemporaryDirectory() as scratch:
         course = scratch_course(scratch, ROOT)
         write_sample_class(course)
-        for assignment in sorted(p.name for p in (ROOT / "source").iterdir()):
+        for assignment in chosen:
             grading.register_assignment(course, assignment)
             seconds = median_time(grade_reference(course, assignment), args.repeat)
             print(

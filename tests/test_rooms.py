@@ -4,7 +4,13 @@ import re
 import subprocess
 import sys
 
-from autograder.channel import decode, encode
+from autograder.channel import (
+    ChannelError,
+    decode,
+    encode,
+    functions_by_import,
+    functions_by_name,
+)
 from autograder.checks import Case, Remote, check_layer
 from autograder.checks.runners import RUNNERS
 
@@ -47,7 +53,8 @@ def through_the_channel(cls):
     """A Remote whose plans and records cross the real wire format, as they do in grading."""
 
     def runner(name, kind, plan):
-        return decode(encode(RUNNERS[kind](cls, decode(encode(plan)[8:])))[8:])
+        sent = functions_by_import(decode(encode(functions_by_name(plan))[8:]))
+        return decode(encode(RUNNERS[kind](cls, sent))[8:])
 
     return Remote(cls.__name__, runner)
 
@@ -67,3 +74,17 @@ def test_argument_and_output_trees_cross_the_channel():
         kwargs=lambda: dict(key_padding_mask=torch.rand(2, 3) < 0.3, average_attn_weights=False),
     )
     check_layer(through_the_channel(nn.MultiheadAttention), nn.MultiheadAttention, [mask])
+
+
+def test_functions_in_a_plan_cross_the_channel_by_name():
+    import pytest
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    layer = dict(d_model=4, nhead=2, dim_feedforward=8, dropout=0.0)
+    cases = [Case(layer | dict(activation=f), (3, 2, 4)) for f in (F.silu, F.gelu, torch.tanh)]
+    check_layer(through_the_channel(nn.TransformerEncoderLayer), nn.TransformerEncoderLayer, cases)
+    assert functions_by_name({"f": F.silu}) == {"f": {"__callable__": "torch.nn.functional:silu"}}
+    with pytest.raises(ChannelError, match="cannot be sent"):
+        functions_by_name({"activation": lambda x: x})

@@ -75,7 +75,7 @@ def main():
     incoming, outgoing = _channels()
     os.register_at_fork(after_in_child=lambda: os._exit(0))  # one process answers, never a copy
     os.environ["MPLBACKEND"] = "Agg"  # figures are drawn, never shown
-    from ..channel import receive, send
+    from ..channel import functions_by_import, receive, send
     from .core import error_text
     from .runners import RUNNERS
     from .trees import plain
@@ -89,7 +89,8 @@ def main():
     send(outgoing, {"names": describe(namespace, hello["names"], plain), "errors": errors})
     while (request := receive(incoming)) is not None:
         try:
-            record = runners[request["kind"]](namespace.get(request["name"]), request["plan"])
+            plan = functions_by_import(request["plan"])
+            record = runners[request["kind"]](namespace.get(request["name"]), plan)
         except BaseException as raised:  # noqa: BLE001 (report, keep serving)
             record = {"error": error_text(raised)}
         if engine_state(modules) != untouched:

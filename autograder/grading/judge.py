@@ -22,7 +22,7 @@ import subprocess
 import nbformat
 from nbgrader.utils import is_grade, is_solution
 
-from ..channel import HEADER, MAX_BYTES, ChannelError, decode, encode
+from ..channel import HEADER, MAX_BYTES, ChannelError, decode, encode, functions_by_name
 from .limits import Limits
 
 
@@ -87,7 +87,7 @@ class Probe:
     def record(self, name, kind, plan):
         if self.process is None:
             self.start()
-        request = {"name": name, "kind": kind, "plan": plan}
+        request = {"name": name, "kind": kind, "plan": functions_by_name(plan)}
         reply = self._ask(request, f"checking {name}", self.seconds)
         if not isinstance(reply, dict):
             raise ProbeFailed("the sandbox sent a malformed record", "malformed-reply")

@@ -34,6 +34,11 @@ BOB_BUGS = {
         "gru_cell": "wrong_seed_z_convention",
         "gru": "wrong_reset_before_matmul",
     },
+    "04_transformer": {  # bugs whose exercise no later one builds on
+        "sdpa": "wrong_gqa_repeat_not_interleave",
+        "mha": "wrong_average_ignored",
+        "tiny_gpt": "wrong_no_final_norm",
+    },
 }
 
 
