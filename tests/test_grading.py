@@ -14,9 +14,9 @@ _Quiet = {name}
 
 
 class {name}(_Quiet):
-    def forward(self, *args):
+    def forward(self, *args, **kwargs):
         torch.tensor(torch.ones(1))  # torch warns on stderr about copy-constructing a tensor
-        return super().forward(*args)
+        return super().forward(*args, **kwargs)
 """
 
 
