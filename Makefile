@@ -8,7 +8,10 @@ LAB    := $(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: setup demo test gpu-check release lab grade feedback export site lint format clean
 
-setup: $(VENV)/.installed
+# The course's JupyterLab defaults (no news pop-up, no update check), for `make lab` and the tests.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.d/layer-by-layer.json
+
+setup: $(VENV)/.installed $(LAB_SETTINGS)
 
 # Debian packages a target uses (command:package): installed when missing if we are root,
 # otherwise named so that you can install them.
@@ -29,6 +32,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev,site]"
 	$(PY) -c "import torch; assert torch.__version__.split('+')[0] == '2.13.0', torch.__version__"
 	touch $@
+
+$(LAB_SETTINGS): course/lab-settings.json $(VENV)/.installed
+	mkdir -p $(dir $@) && cp $< $@
 
 demo: setup           ## build the course, then grade the sample class with nbgrader
 	$(call need,bwrap:bubblewrap)

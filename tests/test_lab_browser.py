@@ -72,8 +72,6 @@ def lab(tmp_path_factory):
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.token={token}",
         f"--notebook-dir={notebooks}",
-        "--LabApp.news_url=",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ] + (["--allow-root"] if os.geteuid() == 0 else [])
     env = {
         **os.environ,
@@ -158,6 +156,9 @@ def test_flatten_exercise_in_jupyterlab(lab, page):
     page.goto(f"{url}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded")
     cell(page, check).wait_for(timeout=120_000)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=120_000)
+
+    page.wait_for_timeout(3_000)  # JupyterLab asks about news right after it has restored
+    assert not page.get_by_text("official Jupyter news").count(), "the news pop-up is on"
 
     replace_cell_source(page, answer, reference_solution("flatten"))
     run_from(page, 0, check)
