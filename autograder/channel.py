@@ -3,10 +3,9 @@
 What comes back from the sandbox is read with ``torch.load(weights_only=True)``, torch's
 restricted unpickler: tensors, numbers, strings and containers, never code. A function in what
 the judge sends (a layer's ``activation``) travels as its import path and is imported again on
-the probe's side. A reply larger than
-``MAX_BYTES`` is refused before it is read. Both ends have torch loaded already (the probe and the
-judge run the check engine), so torch is imported where a message is made or read, and importing
-this module (as the grading room does) costs nothing.
+the probe's side. A reply larger than ``MAX_BYTES`` is refused before it is read. Both ends have
+torch loaded already (the probe and the judge run the check engine), so torch is imported where a
+message is made or read, and importing this module (as the grading room does) costs nothing.
 """
 
 import importlib

@@ -5,8 +5,8 @@ and any further test cells named ``<grade_id>_test_<part>`` (a layer's points sp
 a learner can get right one by one: a stack, then bidirectional). Its variants live in
 ``course/variants/<assignment>/<grade_id>/``: ``correct_*.py`` must pass every test cell,
 ``wrong_*.py`` must fail one, and ``wrong_calls_torch_op.py`` must fail because it called the op
-it should have built. Test cells run in-process, on the namespace a run of the
-whole source notebook had before the exercise's first test cell (made once per assignment).
+it should have built. Test cells run in-process, on the namespace a run of the whole source
+notebook had before the exercise's first test cell (made once per assignment).
 """
 
 import contextlib
