@@ -5,66 +5,21 @@ Each function draws one picture and returns its figure, so a lesson cell stays o
 step, and ``lstm_explorer`` shows them one step at a time.
 """
 
-import matplotlib.patheffects as pe
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import to_rgba
-from matplotlib.patches import Circle, FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
+
+from .drawing import WIRE
+from .drawing import arrow as _arrow
+from .drawing import axes as _ax
+from .drawing import box as _box
+from .drawing import node as _node
 
 SHADE = "#3b75af"  # the recurrent cell and the sigmoid gates
 SECOND = "#e08214"  # tanh: the candidate g and the squashed cell state
 STATE = "#2d7f3e"  # the cell state line c
-WIRE = "#555555"
 FLOOR = 1e-30  # the smallest value drawn on a log axis
 GATES = ("i", "f", "g", "o")  # torch's order of the four chunks of weight_ih and weight_hh
-
-
-def _ax(ax, figsize):
-    return (ax.figure, ax) if ax is not None else plt.subplots(figsize=figsize)
-
-
-def _box(ax, x, y, w, h, text, color, fontsize=10, alpha=0.9):
-    """A rounded box centred on (x, y) with ``text`` in the middle."""
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - w / 2, y - h / 2),
-            w,
-            h,
-            boxstyle="round,pad=0.02,rounding_size=0.15",
-            facecolor=to_rgba(color, alpha),
-            edgecolor="k",
-            zorder=3,
-        )
-    )
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=4)
-
-
-def _arrow(ax, start, end, color=WIRE, lw=1.3, head=True, zorder=2, halo=False):
-    """A straight arrow (or plain wire) from ``start`` to ``end``. A white ``halo`` lets a wire
-    pass over another one with a visible gap."""
-    effects = [pe.withStroke(linewidth=lw + 4, foreground="white")] if halo else None
-    ax.annotate(
-        "",
-        xy=end,
-        xytext=start,
-        arrowprops=dict(
-            arrowstyle="-|>" if head else "-",
-            color=color,
-            lw=lw,
-            shrinkA=0,
-            shrinkB=0,
-            mutation_scale=12,
-            path_effects=effects,
-        ),
-        zorder=zorder,
-    )
-
-
-def _node(ax, x, y, symbol, r=0.3, color=WIRE):
-    """A small circle for a pointwise operation (⊙ or +)."""
-    ax.add_patch(Circle((x, y), r, facecolor="white", edgecolor=color, lw=1.3, zorder=3))
-    ax.text(x, y, symbol, ha="center", va="center", fontsize=12, zorder=4)
 
 
 def _finish(ax, title):

@@ -6,26 +6,28 @@ tensors (they are detached and copied to the CPU). ``attention_explorer`` shows 
 softmax weights under a temperature and a mask.
 """
 
+import functools
 import math
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import to_rgba
-from matplotlib.patches import Circle, FancyBboxPatch, Patch
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, NullLocator
+
+from .drawing import WIRE, arrow, box, node
+from .drawing import axes as _ax
+
+_box = functools.partial(box, fontsize=9, rounding=0.1, edge_lw=0.9, linespacing=1.25)
+_arrow = functools.partial(arrow, scale=10)
+_node = functools.partial(node, r=0.2)
 
 SHADE = "#3b75af"  # attention: the weights, self- and cross-attention
 SECOND = "#e08214"  # the feed-forward block
 NORM = "#2d7f3e"  # LayerNorm
 RESIDUAL = "#7b3294"  # the residual (skip) connections
-WIRE = "#555555"
 FAINT = "#d9d9d9"  # dropout boxes, blocked keys
 NAN = "#c8c8c8"  # cells whose weight is NaN
 ANNOTATE_MAX = 100  # print the values in a heat map of at most this many cells
-
-
-def _ax(ax, figsize):
-    return (ax.figure, ax) if ax is not None else plt.subplots(figsize=figsize)
 
 
 def _array(x):
@@ -150,47 +152,6 @@ def plot_attention_grid(panels, queries=None, keys=None, title=None):
 
 
 # --- the encoder and decoder layers as data flow ------------------------------------------------
-
-
-def _box(ax, x, y, w, h, text, color, fontsize=9, alpha=0.9):
-    """A rounded box centred on (x, y) with ``text`` in the middle."""
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - w / 2, y - h / 2),
-            w,
-            h,
-            boxstyle="round,pad=0.02,rounding_size=0.1",
-            facecolor=to_rgba(color, alpha),
-            edgecolor="k",
-            lw=0.9,
-            zorder=3,
-        )
-    )
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=4, linespacing=1.25)
-
-
-def _arrow(ax, start, end, color=WIRE, lw=1.3, head=True, zorder=2):
-    """A straight arrow (or plain wire) from ``start`` to ``end``."""
-    ax.annotate(
-        "",
-        xy=end,
-        xytext=start,
-        arrowprops=dict(
-            arrowstyle="-|>" if head else "-",
-            color=color,
-            lw=lw,
-            shrinkA=0,
-            shrinkB=0,
-            mutation_scale=10,
-        ),
-        zorder=zorder,
-    )
-
-
-def _node(ax, x, y, symbol, r=0.2, color=WIRE):
-    """A small circle for a pointwise operation (⊕)."""
-    ax.add_patch(Circle((x, y), r, facecolor="white", edgecolor=color, lw=1.3, zorder=3))
-    ax.text(x, y, symbol, ha="center", va="center", fontsize=12, zorder=4)
 
 
 # item kinds of a layer drawn as a column: (kind, text, torch attribute name)
