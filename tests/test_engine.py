@@ -387,3 +387,90 @@ def test_a_case_can_build_through_a_class_method():
     check_layer(Embedding, nn.Embedding, [case], quiet=True)
     error = fails(lambda: check_layer(FrozenIgnored, nn.Embedding, [case]), "requires_grad=True")
     assert "FrozenIgnored.from_pretrained(embeddings=<tensor of shape (5, 3)>" in str(error)
+
+
+def plain_square(x):
+    return x * x
+
+
+def test_a_backward_must_come_from_an_autograd_function_when_asked():
+    cases = [Case(input=(3, 4))]
+    check_function(square, torch.square, cases, autograd_function=True)
+    check_function(plain_square, torch.square, cases)  # right values and gradients...
+    error = fails(  # ...but autograd wrote its backward
+        lambda: check_function(plain_square, torch.square, cases, autograd_function=True),
+        "not made by a torch.autograd.Function",
+    )
+    assert error.reason == "no-custom-backward"
+
+
+def parameters_of_children(model):
+    return sum(p.numel() for child in model.children() for p in child.parameters())
+
+
+def all_parameters(model):
+    return sum(p.numel() for p in model.parameters())
+
+
+def output_width(model, x):
+    return model(x).shape[-1]
+
+
+def test_a_case_can_pass_a_model_built_on_both_sides():
+    from lessonkit import models
+
+    just = [Case(model=models.parent_owned, input=lambda: ())]
+    check_function(all_parameters, all_parameters, just)
+    fails(  # the parent's own scale is left out
+        lambda: check_function(parameters_of_children, all_parameters, just),
+        "parameters_of_children(parent_owned()): output is 30, expected 35",
+    )
+    with_input = [Case(model=models.mlp, input=(3, 4))]
+    check_function(output_width, output_width, with_input)
+    fails(
+        lambda: check_function(output_width, lambda model, x: 3, with_input),
+        "output_width(mlp(), x of shape (3, 4)): output is 2, expected 3",
+    )
+
+
+class TableNotSaved(nn.Module):
+    """A table the constructor computes, kept as a non-persistent buffer."""
+
+    def __init__(self, n=4):
+        super().__init__()
+        self.n = n
+        self.register_buffer("table", torch.arange(n, dtype=torch.float64), persistent=False)
+
+    def forward(self, x):
+        return x * self.table
+
+    def extra_repr(self):
+        return f"n={self.n}"
+
+
+class TableOffByOne(TableNotSaved):
+    def __init__(self, n=4):
+        super().__init__(n)
+        self.table += 1
+
+
+class TableUnnamed(TableNotSaved):
+    def extra_repr(self):
+        return str(self.n)
+
+
+def test_non_persistent_buffers_keep_the_values_their_constructor_gives():
+    case = Case(init=dict(n=4), input=(2, 4))
+    check_layer(TableNotSaved, TableNotSaved, [case])  # no state_dict could carry a random table
+    fails(lambda: check_layer(TableOffByOne, TableNotSaved, [case]), "output differs")
+
+
+def test_a_reference_from_a_test_cell_gives_its_repr_under_the_learners_name():
+    case = Case(init=dict(n=4), input=(2, 4))
+    learner = type("Table", (TableNotSaved,), {})
+    check_layer(learner, TableNotSaved, [case], compare_repr=True)
+    unnamed = type("Table", (TableUnnamed,), {})
+    fails(
+        lambda: check_layer(unnamed, TableNotSaved, [case], compare_repr=True),
+        "repr(layer) is 'Table(4)', expected 'Table(n=4)'",
+    )

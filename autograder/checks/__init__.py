@@ -6,9 +6,13 @@ in two, so that the verdict need not be computed where learner code runs: a *run
 *judge* (:mod:`.layer`, :mod:`.function`, :mod:`.dropout`) compares the learner's record with
 the reference's. In grading, the learner's object is a :class:`Remote`: its runner works in the
 sandboxed probe (:mod:`.probe`), the judge in a trusted process.
+
+``count_parameters`` is importable by name but left out of ``__all__``: test cells start with
+``from autograder.checks import *``, and chapter 5's learners write a function of that name.
 """
 
-from .core import DEVICE, CheckFailed, count_parameters, seeded
+from .core import DEVICE, CheckFailed, seeded
+from .core import count_parameters as count_parameters
 from .dropout import check_dropout
 from .forbidden import FAMILIES
 from .function import check_function
@@ -27,7 +31,6 @@ __all__ = [
     "check_dropout",
     "check_function",
     "check_layer",
-    "count_parameters",
     "seeded",
     "trace_ops",
 ]

@@ -45,6 +45,7 @@ def check_function(
     outputs=None,
     gradcheck=False,
     gradgradcheck=False,
+    autograd_function=False,
 ):
     """Call ``learner`` and ``reference`` with each case's arguments (``args``/``input`` and
     ``kwargs``); their results must agree leaf by leaf (tensors within tolerance, numbers
@@ -52,7 +53,9 @@ def check_function(
     ``forbidden`` ops. A ``random`` case (dropout inside) is judged as check_layer judges a
     random pass: shapes, what no draw changes, the case's invariants, a fresh draw per seed.
     ``gradcheck`` (and ``gradgradcheck``) also compare the learner's backward with finite
-    differences in float64; ``outputs`` names the result's leaves."""
+    differences in float64; ``autograd_function``: every output that carries a gradient comes
+    from a ``torch.autograd.Function`` (a hand-written backward); ``outputs`` names the result's
+    leaves."""
     __tracebackhide__ = True  # learners see the message, not the engine
     verify_integrity()
     forbidden, names = (
@@ -68,10 +71,11 @@ def check_function(
     for number, case in enumerate(cases):
         with seeded(SEED + number):
             args, kwargs = case.arguments()
-        flags = grad_flags(args, kwargs, names, case.grad)
+        flags = grad_flags(args, kwargs, _arguments(names, case), case.grad)
         plan["calls"].append({
             "args": args, "kwargs": kwargs, "needs_grad": flags, "seed": SEED + number,
-            "again": case.random,
+            "again": case.random, "model": case.model,
+            "dtype": str(case.dtype).removeprefix("torch."),
         })  # fmt: skip
     expected = run_function(reference, plan, fill=True)
     for case, call in zip(cases, expected["calls"]):
@@ -84,17 +88,38 @@ def check_function(
         for case, call, mine, theirs in zip(
             cases, plan["calls"], record["calls"], expected["calls"]
         ):
-            where = case.describe_call(learner.__name__, call["args"], call["kwargs"], names)
+            given = _arguments(names, case)
+            where = case.describe_call(learner.__name__, call["args"], call["kwargs"], given)
             judge_call(mine, where, forbidden)
-            judging = _Call(case, outputs, names, hint)
+            judging = _Call(case, outputs, given, hint)
             if case.random and not _equal(theirs["out"], theirs["again"]):
                 judge_random(mine, theirs, where, judging)
             else:
                 judge_outputs(mine, theirs, call, where, judging, "call")
+            if autograd_function:
+                _judge_from_function(mine, where)
             _judge_gradcheck(mine.get("gradcheck"), where)
     if not quiet:
         print(
             f"✓ {learner.__name__} agrees with {reference_name(reference)} on {len(cases)} call(s)."
+        )
+
+
+def _arguments(names, case):
+    """The names of the arguments a case gives (its ``model``, built in the runner, aside)."""
+    return names[1:] if case.model else names
+
+
+def _judge_from_function(found, where):
+    __tracebackhide__ = True  # learners see the message, not the engine
+    made = [custom for custom, wired in zip(found["from_function"], found["out_grad"]) if wired]
+    if not made or not all(made):
+        fail(
+            where,
+            "the result was not made by a torch.autograd.Function, so autograd, not your "
+            "backward, computes its gradient.",
+            "return YourFunction.apply(...), whose backward is the one you wrote.",
+            reason="no-custom-backward",
         )
 
 

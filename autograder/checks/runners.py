@@ -10,6 +10,7 @@ output gradients) and writes it into the plan for the learner's run.
 import warnings
 
 import torch
+from torch.autograd.function import BackwardCFunction
 from torch.utils._pytree import tree_flatten, tree_map, tree_unflatten
 
 from .core import DEVICE, SEED, count_parameters, error_text, seeded
@@ -80,6 +81,9 @@ def _floating(out):
 def _call(function, call, fill, backward=True):
     """One planned call (and its backward): outputs, ops, input after the call, gradients."""
     roots, (args, kwargs) = _on_device(call["args"], call["kwargs"], call["needs_grad"])
+    if call.get("model"):  # a module built here, the same for both sides, comes first
+        with seeded(call["seed"]):
+            args = (call["model"]().to(DEVICE, _dtype(call)), *args)
     with seeded(call["seed"]):  # the reference (``fill``) needs no op trace
         out, ops, problem = (
             (function(*args, **kwargs), [], {}) if fill else _traced(function, *args, **kwargs)
@@ -90,6 +94,7 @@ def _call(function, call, fill, backward=True):
     record |= {"out": plain(out), "input_after": plain((args, kwargs))}
     tensors = _floating(out)
     record["out_grad"] = [t.requires_grad for t in tensors]
+    record["from_function"] = [isinstance(t.grad_fn, BackwardCFunction) for t in tensors]
     if fill:
         with seeded(call["seed"] + 50):
             call["grads"] = [torch.randn_like(t).cpu() for t in tensors]
@@ -147,12 +152,15 @@ def _randomize(module):
 
     Parameters get normal values; floating buffers (running statistics, random samples) get
     uniform values in [0, 1), variances in [0.5, 1.5); integer buffers (step counters) get 3.
+    Non-persistent buffers (tables the constructor computes) keep their values: no state_dict
+    carries them to the other layer.
     """
+    saved = set(module.state_dict(keep_vars=True))
     with torch.no_grad():
         for p in module.parameters():
             p.copy_(torch.randn_like(p))
         for name, t in module.named_buffers():
-            if t is None:
+            if t is None or name not in saved:
                 continue
             if t.is_floating_point():
                 t.copy_(torch.rand_like(t) + (0.5 if name.endswith("var") else 0.0))

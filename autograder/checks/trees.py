@@ -35,7 +35,9 @@ class Case:
     this case fails;
     ``label`` replaces the description derived from the arguments. ``invariants`` maps a label to
     a function of the output tree whose value must be torch's even in a random pass
-    (``output[-1] - h_n[-1]``: no dropout after a stack's last layer).
+    (``output[-1] - h_n[-1]``: no dropout after a stack's last layer). ``model`` (for
+    :func:`check_function`): an importable function of no arguments whose module, built under
+    the call's seed, is the call's first argument (``count_parameters(model)``).
     """
 
     init: dict = field(default_factory=dict)
@@ -50,6 +52,7 @@ class Case:
     random: bool = False
     build: str = ""
     invariants: dict = field(default_factory=dict)
+    model: Any = None
 
     def arguments(self):
         """(args, kwargs) of one call, floating tensors in the case's dtype, on the CPU."""
@@ -78,6 +81,8 @@ class Case:
     def describe_call(self, name, args, kwargs, names=()):
         """``size(i=7, k=3)``: a function call, from the arguments."""
         on = self.label or describe_arguments(args, kwargs, names, self.dtype)
+        if self.model and not self.label:
+            on = ", ".join(part for part in (f"{self.model.__name__}()", args and on) if part)
         return f"{name}({on}){self.precision}"
 
     @property
