@@ -192,3 +192,26 @@ def test_assert_close_handles_tuples_and_shapes():
     fails(
         lambda: assert_close((torch.ones(2),), (torch.ones(2), torch.ones(2)), "here"), "tuple of 2"
     )
+
+
+def test_a_failed_check_shows_the_learners_frames_in_a_kernel_never_the_engines():
+    """In a real kernel (JupyterLab's), the error output keeps the cell and the message only."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import torch\nfrom torch import nn\nfrom autograder.checks import Case, check_layer\n"
+                "class Flatten(nn.Module):\n    def forward(self, x):\n        return x\n"
+            ),
+            nbformat.v4.new_code_cell("check_layer(Flatten, nn.Flatten, [Case({}, (2, 3, 4))])"),
+        ]
+    )
+    NotebookClient(notebook, allow_errors=True, kernel_name="python3", timeout=120).execute()
+    (error,) = notebook.cells[1].outputs
+    shown = "\n".join(error.traceback)
+    assert error.ename == "CheckFailed"
+    assert "output has shape (2, 3, 4), expected (2, 12)" in shown
+    assert "check_layer(Flatten" in shown  # the learner's own line
+    assert "autograder" not in shown and "core.py" not in shown, shown

@@ -2,6 +2,7 @@
 
 import builtins
 import contextlib
+import sys
 import types
 from pathlib import Path
 
@@ -29,6 +30,20 @@ class CheckFailed(AssertionError):
     def __init__(self, message, finding=None, reason="mismatch"):
         super().__init__(message)
         self.finding, self.reason = finding, reason
+
+    def _render_traceback_(self):
+        """IPython's hook for an exception's traceback: the learner's frames and the message.
+        (IPython hides frames marked ``__tracebackhide__`` except the last, the engine's.)"""
+        kept, frame = [], self.__traceback__
+        while frame is not None:
+            if not frame.tb_frame.f_globals.get("__name__", "").startswith(__package__):
+                kept.append(frame)
+            frame = frame.tb_next
+        trimmed = None
+        for frame in reversed(kept):
+            trimmed = types.TracebackType(trimmed, frame.tb_frame, frame.tb_lasti, frame.tb_lineno)
+        shell = sys.modules["IPython"].get_ipython()  # IPython, which calls this, is loaded
+        return shell.InteractiveTB.structured_traceback(type(self), self, trimmed)
 
 
 # What the verdicts rest on, captured when the engine is first imported (before learner code
