@@ -202,7 +202,8 @@ def test_a_failed_check_shows_the_learners_frames_in_a_kernel_never_the_engines(
     notebook = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_code_cell(
-                "import torch\nfrom torch import nn\nfrom autograder.checks import Case, check_layer\n"
+                "import torch\nfrom torch import nn\n"
+                "from autograder.checks import Case, check_layer\n"
                 "class Flatten(nn.Module):\n    def forward(self, x):\n        return x\n"
             ),
             nbformat.v4.new_code_cell("check_layer(Flatten, nn.Flatten, [Case({}, (2, 3, 4))])"),
