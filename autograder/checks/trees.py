@@ -224,7 +224,9 @@ def _compare_container(got, expected, where, what, hint, dtype, names):
         keys = list(expected)
     else:
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            fail(where, f"{what} should be a tuple of {len(expected)}, got {kind(got)}.", hint)
+            size = f"{len(got)} items" if isinstance(got, (tuple, list)) else kind(got)
+            wanted = f"{type(expected).__name__} of {len(expected)}"
+            fail(where, f"{what} should be a {wanted}, got {size}.", hint)
         keys = range(len(expected))
     for key in keys:
         label, sub = _child_name(names, key, what)

@@ -39,6 +39,11 @@ BOB_BUGS = {
         "mha": "wrong_average_ignored",
         "tiny_gpt": "wrong_no_final_norm",
     },
+    "05_custom_layers": {
+        "frozen_batch_norm": "wrong_eps_outside_sqrt",
+        "batch_standardize": "wrong_missing_mean_term",
+        "summary": "wrong_counts_shared_twice",
+    },
 }
 
 

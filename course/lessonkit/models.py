@@ -71,6 +71,19 @@ class _TwoHeads(nn.Module):
         return {"left": self.left(features), "right": (self.right(features), features)}
 
 
+class _Tables(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(4, 4)
+        self.norm = nn.BatchNorm1d(4)
+        self.again = self.norm  # the same BatchNorm under a second name
+        self.register_buffer("table", torch.arange(4.0), persistent=False)
+
+    def forward(self, x):
+        y = self.proj(x) + self.table
+        return self.again(self.proj(y[:, 0]))
+
+
 def mlp():
     """No trap: a Sequential of two linear layers around a ReLU; input (N, 4)."""
     return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
@@ -121,3 +134,9 @@ def registered_twice():
     model.add_module("first", block)
     model.add_module("second", block)
     return model
+
+
+def shapes_and_tables():
+    """A Linear called on (N, L, 4), then on (N, 4); a BatchNorm1d under two names (its
+    buffers count once); a non-persistent buffer, which state_dict leaves out; input (N, L, 4)."""
+    return _Tables()

@@ -1,0 +1,26 @@
+"""Bug: the projection term is added instead of subtracted, (N g − Σg + x̂ Σ g x̂), so the
+path through the variance pushes the wrong way; the gradients differ from autograd's."""
+
+import torch
+
+
+class BatchStandardize(torch.autograd.Function):
+    """x̂ = (x − mean) / sqrt(var + eps) over the first axis, with a hand-written backward."""
+
+    @staticmethod
+    def forward(ctx, x, eps):
+        inv_std = torch.rsqrt(x.var(0, unbiased=False) + eps)
+        x_hat = (x - x.mean(0)) * inv_std
+        ctx.save_for_backward(x_hat, inv_std)
+        return x_hat
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x_hat, inv_std = ctx.saved_tensors
+        n, g = x_hat.size(0), grad_output
+        grad_x = inv_std / n * (n * g - g.sum(0) + x_hat * (g * x_hat).sum(0))
+        return grad_x, None
+
+
+def batch_standardize(x, eps=1e-5):
+    return BatchStandardize.apply(x, eps)
