@@ -40,6 +40,8 @@ class Upsample(nn.Module):
         """(input size, output size, scale factor or None) for height and width."""
         sizes = input.shape[-2:]
         if self.size is not None:
+            if self.recompute_scale_factor:
+                raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
             return [(i, o, None) for i, o in zip(sizes, self._pair(self.size))]
         factors = self._pair(self.scale_factor)
         plan = []
