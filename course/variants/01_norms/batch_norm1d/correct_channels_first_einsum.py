@@ -12,6 +12,8 @@ class BatchNorm1d(nn.Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         self.num_features = num_features
@@ -20,7 +22,7 @@ class BatchNorm1d(nn.Module):
         self.affine = affine
         self.track_running_stats = track_running_stats
         self.weight = nn.Parameter(torch.ones(num_features)) if affine else None
-        self.bias = nn.Parameter(torch.zeros(num_features)) if affine else None
+        self.bias = nn.Parameter(torch.zeros(num_features)) if affine and bias else None
         if track_running_stats:
             self.register_buffer("running_mean", torch.zeros(num_features))
             self.register_buffer("running_var", torch.ones(num_features))
@@ -40,7 +42,8 @@ class BatchNorm1d(nn.Module):
         self.reset_running_stats()
         if self.affine:
             nn.init.ones_(self.weight)
-            nn.init.zeros_(self.bias)
+            if self.bias is not None:
+                nn.init.zeros_(self.bias)
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         if input.dim() not in (2, 3):
@@ -76,7 +79,10 @@ class BatchNorm1d(nn.Module):
 
         out = centered * torch.rsqrt(var + self.eps)[:, None]
         if self.affine:
-            out = torch.addcmul(self.bias[:, None], out, self.weight[:, None])
+            if self.bias is None:
+                out = out * self.weight[:, None]
+            else:
+                out = torch.addcmul(self.bias[:, None], out, self.weight[:, None])
         return out.reshape(moved.shape).movedim(0, 1)
 
     def extra_repr(self) -> str:

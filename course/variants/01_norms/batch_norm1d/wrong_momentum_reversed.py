@@ -12,6 +12,8 @@ class BatchNorm1d(nn.Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         self.num_features = num_features
@@ -21,7 +23,10 @@ class BatchNorm1d(nn.Module):
         self.track_running_stats = track_running_stats
         if affine:
             self.weight = nn.Parameter(torch.empty(num_features))
-            self.bias = nn.Parameter(torch.empty(num_features))
+            if bias:
+                self.bias = nn.Parameter(torch.empty(num_features))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -46,7 +51,8 @@ class BatchNorm1d(nn.Module):
         if self.affine:
             with torch.no_grad():
                 self.weight.fill_(1.0)
-                self.bias.zero_()
+                if self.bias is not None:
+                    self.bias.zero_()
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         if input.dim() not in (2, 3):
@@ -80,7 +86,9 @@ class BatchNorm1d(nn.Module):
 
         out = (input - mean) / torch.sqrt(var + self.eps)
         if self.affine:
-            out = out * self.weight.reshape(shape) + self.bias.reshape(shape)
+            out = out * self.weight.reshape(shape)
+            if self.bias is not None:
+                out = out + self.bias.reshape(shape)
         return out
 
     def extra_repr(self) -> str:

@@ -12,6 +12,8 @@ class BatchNorm2d(nn.Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         self.num_features = num_features
@@ -21,7 +23,10 @@ class BatchNorm2d(nn.Module):
         self.track_running_stats = track_running_stats
         if affine:
             self.weight = nn.Parameter(torch.empty(num_features))
-            self.bias = nn.Parameter(torch.empty(num_features))
+            if bias:
+                self.bias = nn.Parameter(torch.empty(num_features))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -46,7 +51,8 @@ class BatchNorm2d(nn.Module):
         if self.affine:
             with torch.no_grad():
                 self.weight.fill_(1.0)
-                self.bias.zero_()
+                if self.bias is not None:
+                    self.bias.zero_()
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         if input.dim() != 4:
@@ -68,7 +74,9 @@ class BatchNorm2d(nn.Module):
                 f"got input size {input.size()}"
             )
         if self.affine:
-            input = input * self.weight.reshape(shape) + self.bias.reshape(shape)
+            input = input * self.weight.reshape(shape)
+            if self.bias is not None:
+                input = input + self.bias.reshape(shape)
         if self.training or self.running_mean is None:
             var, mean = torch.var_mean(input, dim=dims, correction=0, keepdim=True)
             if self.training and self.track_running_stats:

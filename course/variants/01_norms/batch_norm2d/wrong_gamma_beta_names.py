@@ -12,6 +12,8 @@ class BatchNorm2d(nn.Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         self.num_features = num_features
@@ -21,7 +23,10 @@ class BatchNorm2d(nn.Module):
         self.track_running_stats = track_running_stats
         if affine:
             self.gamma = nn.Parameter(torch.empty(num_features))
-            self.beta = nn.Parameter(torch.empty(num_features))
+            if bias:
+                self.beta = nn.Parameter(torch.empty(num_features))
+            else:
+                self.register_parameter("beta", None)
         else:
             self.register_parameter("gamma", None)
             self.register_parameter("beta", None)
@@ -46,7 +51,8 @@ class BatchNorm2d(nn.Module):
         if self.affine:
             with torch.no_grad():
                 self.gamma.fill_(1.0)
-                self.beta.zero_()
+                if self.beta is not None:
+                    self.beta.zero_()
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         if input.dim() != 4:
@@ -80,7 +86,9 @@ class BatchNorm2d(nn.Module):
 
         out = (input - mean) / torch.sqrt(var + self.eps)
         if self.affine:
-            out = out * self.gamma.reshape(shape) + self.beta.reshape(shape)
+            out = out * self.gamma.reshape(shape)
+            if self.beta is not None:
+                out = out + self.beta.reshape(shape)
         return out
 
     def extra_repr(self) -> str:

@@ -6,7 +6,13 @@ from torch import nn
 
 class GroupNorm(nn.Module):
     def __init__(
-        self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
@@ -20,14 +26,17 @@ class GroupNorm(nn.Module):
         self.register_parameter(
             "weight", nn.Parameter(torch.ones(num_channels)) if affine else None
         )
-        self.register_parameter("bias", nn.Parameter(torch.zeros(num_channels)) if affine else None)
+        self.register_parameter(
+            "bias", nn.Parameter(torch.zeros(num_channels)) if affine and bias else None
+        )
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         if self.affine:
             with torch.no_grad():
                 self.weight.copy_(torch.ones_like(self.weight))
-                self.bias.copy_(torch.zeros_like(self.bias))
+                if self.bias is not None:
+                    self.bias.copy_(torch.zeros_like(self.bias))
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         if input.dim() < 2 or input.shape[1] != self.num_channels:
@@ -45,7 +54,8 @@ class GroupNorm(nn.Module):
         if self.affine:
             spatial = (1,) * (input.dim() - 2)
             out = out * self.weight.view(self.num_groups, per_group, *spatial)
-            out = out + self.bias.view(self.num_groups, per_group, *spatial)
+            if self.bias is not None:
+                out = out + self.bias.view(self.num_groups, per_group, *spatial)
         return out.reshape(input.shape)
 
     def extra_repr(self) -> str:

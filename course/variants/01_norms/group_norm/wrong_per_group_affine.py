@@ -6,7 +6,13 @@ from torch import nn
 
 class GroupNorm(nn.Module):
     def __init__(
-        self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
@@ -19,7 +25,10 @@ class GroupNorm(nn.Module):
         self.affine = affine
         if affine:
             self.weight = nn.Parameter(torch.empty(num_groups))
-            self.bias = nn.Parameter(torch.empty(num_groups))
+            if bias:
+                self.bias = nn.Parameter(torch.empty(num_groups))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -28,7 +37,8 @@ class GroupNorm(nn.Module):
     def reset_parameters(self) -> None:
         if self.affine:
             nn.init.ones_(self.weight)
-            nn.init.zeros_(self.bias)
+            if self.bias is not None:
+                nn.init.zeros_(self.bias)
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         if input.dim() < 2 or input.shape[1] != self.num_channels:
@@ -41,7 +51,9 @@ class GroupNorm(nn.Module):
         var, mean = torch.var_mean(grouped, dim=-1, correction=0, keepdim=True)
         out = (grouped - mean) / torch.sqrt(var + self.eps)
         if self.affine:
-            out = out * self.weight.reshape(1, -1, 1) + self.bias.reshape(1, -1, 1)
+            out = out * self.weight.reshape(1, -1, 1)
+            if self.bias is not None:
+                out = out + self.bias.reshape(1, -1, 1)
         return out.reshape(input.shape)
 
     def extra_repr(self) -> str:

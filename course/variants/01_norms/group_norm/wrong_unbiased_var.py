@@ -6,7 +6,13 @@ from torch import nn
 
 class GroupNorm(nn.Module):
     def __init__(
-        self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
@@ -19,7 +25,10 @@ class GroupNorm(nn.Module):
         self.affine = affine
         if affine:
             self.weight = nn.Parameter(torch.empty(num_channels))
-            self.bias = nn.Parameter(torch.empty(num_channels))
+            if bias:
+                self.bias = nn.Parameter(torch.empty(num_channels))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -28,7 +37,8 @@ class GroupNorm(nn.Module):
     def reset_parameters(self) -> None:
         if self.affine:
             nn.init.ones_(self.weight)
-            nn.init.zeros_(self.bias)
+            if self.bias is not None:
+                nn.init.zeros_(self.bias)
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         if input.dim() < 2 or input.shape[1] != self.num_channels:
@@ -42,7 +52,9 @@ class GroupNorm(nn.Module):
         out = ((grouped - mean) / torch.sqrt(var + self.eps)).reshape(input.shape)
         if self.affine:
             shape = (1, self.num_channels) + (1,) * (input.dim() - 2)
-            out = out * self.weight.reshape(shape) + self.bias.reshape(shape)
+            out = out * self.weight.reshape(shape)
+            if self.bias is not None:
+                out = out + self.bias.reshape(shape)
         return out
 
     def extra_repr(self) -> str:

@@ -12,6 +12,8 @@ class InstanceNorm2d(nn.Module):
         momentum: float | None = 0.1,
         affine: bool = False,
         track_running_stats: bool = False,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         self.num_features = num_features
@@ -22,7 +24,9 @@ class InstanceNorm2d(nn.Module):
         self.register_parameter(
             "weight", nn.Parameter(torch.ones(num_features)) if affine else None
         )
-        self.register_parameter("bias", nn.Parameter(torch.zeros(num_features)) if affine else None)
+        self.register_parameter(
+            "bias", nn.Parameter(torch.zeros(num_features)) if affine and bias else None
+        )
         stats = track_running_stats
         self.register_buffer("running_mean", torch.zeros(num_features) if stats else None)
         self.register_buffer("running_var", torch.ones(num_features) if stats else None)
@@ -39,7 +43,8 @@ class InstanceNorm2d(nn.Module):
         if self.affine:
             with torch.no_grad():
                 self.weight.fill_(1.0)
-                self.bias.fill_(0.0)
+                if self.bias is not None:
+                    self.bias.fill_(0.0)
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         unbatched = input.dim() == 3
@@ -71,7 +76,9 @@ class InstanceNorm2d(nn.Module):
             centered = rows - mean
         out = (centered / torch.sqrt(var + self.eps)).reshape(n, c, h, w)
         if self.affine:
-            out = out * self.weight[:, None, None] + self.bias[:, None, None]
+            out = out * self.weight[:, None, None]
+            if self.bias is not None:
+                out = out + self.bias[:, None, None]
         return out.squeeze(0) if unbatched else out
 
     def extra_repr(self) -> str:

@@ -12,6 +12,8 @@ class InstanceNorm2d(nn.Module):
         momentum: float | None = 0.1,
         affine: bool = False,
         track_running_stats: bool = False,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         self.num_features = num_features
@@ -21,7 +23,10 @@ class InstanceNorm2d(nn.Module):
         self.track_running_stats = track_running_stats
         if affine:
             self.weight = nn.Parameter(torch.empty(num_features))
-            self.bias = nn.Parameter(torch.empty(num_features))
+            if bias:
+                self.bias = nn.Parameter(torch.empty(num_features))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -45,7 +50,8 @@ class InstanceNorm2d(nn.Module):
         self.reset_running_stats()
         if self.affine:
             nn.init.ones_(self.weight)
-            nn.init.zeros_(self.bias)
+            if self.bias is not None:
+                nn.init.zeros_(self.bias)
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         if input.dim() not in (3, 4):
@@ -80,7 +86,9 @@ class InstanceNorm2d(nn.Module):
             var = self.running_var.reshape(shape)
         out = (input - mean) / torch.sqrt(var + self.eps)
         if self.affine:
-            out = out * self.weight.reshape(shape) + self.bias.reshape(shape)
+            out = out * self.weight.reshape(shape)
+            if self.bias is not None:
+                out = out + self.bias.reshape(shape)
         return out
 
     def extra_repr(self) -> str:
