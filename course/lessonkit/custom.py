@@ -29,12 +29,10 @@ def draw_module_tree(model, title="what the module holds"):
             (f"{n} {_shape(b)}", BUFFER, "-" if n in saved else "--")
             for n, b in module.named_buffers(recurse=False)
         ]
-        known = {n for n, _ in module.named_parameters(recurse=False)}
-        known |= {n for n, _ in module.named_buffers(recurse=False)}
-        items += [
+        items += [  # registered tensors live in _parameters and _buffers, not in vars()
             (f"{n} {_shape(v)}", PLAIN, ":")
             for n, v in vars(module).items()
-            if isinstance(v, torch.Tensor) and n not in known
+            if isinstance(v, torch.Tensor)
         ]
         rows.append((depth, label, items))
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(rows) + 0.8))
