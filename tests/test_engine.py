@@ -178,7 +178,7 @@ def test_dropout_inside_a_stack_is_judged_by_its_properties():
     check_layer(GRU, nn.GRU, [case], outputs=("output", "h_n"))
     fails(
         lambda: check_layer(DropoutNeverOn, nn.GRU, [case]),
-        "two training passes under different random seeds gave the same output",
+        "two runs of this pass under different random seeds gave the same output",
     )
 
 

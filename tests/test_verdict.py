@@ -99,11 +99,24 @@ class Quiet2d(nn.BatchNorm2d):
         pass
 
 
+class Indexing2d(nn.BatchNorm2d):
+    def forward(self, x):
+        x.shape[3]  # a 3-D input raises IndexError here, before any check of its own
+        return super().forward(x)
+
+
 def test_a_case_can_require_torchs_exception():
-    case = Case(init=dict(num_features=3), input=(4, 3, 5), raises=ValueError)
+    case = Case(
+        init=dict(num_features=3), input=(4, 3, 5), raises=ValueError, hint="check x.dim()."
+    )
     check_layer(nn.BatchNorm2d, nn.BatchNorm2d, [case])
-    with pytest.raises(CheckFailed, match="should raise ValueError"):
+    with pytest.raises(CheckFailed, match="should raise ValueError, as torch does; it returned"):
         check_layer(Quiet2d, nn.BatchNorm2d, [case])
+    with pytest.raises(CheckFailed) as failure:
+        check_layer(Indexing2d, nn.BatchNorm2d, [case])
+    message = str(failure.value)
+    assert "should raise ValueError, as torch does; it raised IndexError" in message, message
+    assert "Hint: check x.dim()." in message and "Traceback" not in message, message
 
 
 def size(i, k):

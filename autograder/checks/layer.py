@@ -110,7 +110,7 @@ def _plan(case, names, train_steps, pin):
         steps.append({
             "train": train, "seed": SEED + step, "args": args, "kwargs": kwargs,
             "needs_grad": grad_flags(args, kwargs, names, case.grad),
-            "again": train and case.random,
+            "again": case.random == "always" or (train and bool(case.random)),
         })  # fmt: skip
     return plan | {"steps": steps}
 
@@ -467,8 +467,8 @@ def judge_random(got, expected, where, j):
     if _equal(got["out"], got["again"]):
         fail(
             where,
-            "two training passes under different random seeds gave the same output, as if "
-            "dropout were off.",
+            "two runs of this pass under different random seeds gave the same output, as if "
+            "nothing were drawn at random.",
             j.case.hint or "apply dropout where torch does, drawing a fresh mask on every call.",
         )
 

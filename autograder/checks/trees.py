@@ -29,7 +29,8 @@ class Case:
     ``grad``: the names of the floating arguments that get gradients (default: all of them).
     ``dtype``: float64, or float32 where a lesson promises float32 stability (float32
     tolerances). ``random``: the layer draws random numbers in train mode (dropout inside it),
-    so training passes are judged by their properties. ``raises``: the exception torch raises
+    so training passes are judged by their properties; ``"always"``: in eval mode too
+    (``FractionalMaxPool2d`` drawing its own windows). ``raises``: the exception torch raises
     here, which the learner's forward must raise too. ``build``: the class method that makes the
     layer from ``init`` (``"from_pretrained"``) instead of the constructor. ``hint`` is shown when
     this case fails;
@@ -49,7 +50,7 @@ class Case:
     kwargs: Any = field(default_factory=dict)
     grad: tuple = None
     dtype: torch.dtype = DTYPE
-    random: bool = False
+    random: bool | str = False
     build: str = ""
     invariants: dict = field(default_factory=dict)
     model: Any = None
