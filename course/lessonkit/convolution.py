@@ -6,7 +6,7 @@ Each function draws one picture and returns its figure, so a lesson cell stays o
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Circle, Rectangle
 
 SHADE = "#3b75af"  # input cells a window reads
 SECOND = "#e08214"  # the next window (shows the stride)
@@ -228,3 +228,183 @@ def conv_explorer(i=7):
         p=widgets.IntSlider(value=0, min=0, max=3, description="padding", **slider),
         d=widgets.IntSlider(value=1, min=1, max=3, description="dilation", **slider),
     )
+
+
+def _image(ax, values, title, cmap="gray", centred=False):
+    """``values`` as an image with a colour bar; ``centred`` puts 0 in the middle of the scale."""
+    v = np.asarray(values, dtype=float)
+    top = max(np.abs(v).max(), 1e-12)
+    scale = dict(vmin=-top, vmax=top) if centred else {}
+    im = ax.imshow(v, cmap=cmap, **scale)
+    ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    ax.set_title(title, fontsize=9)
+    ax.set_xlabel("x (column)")
+    ax.set_ylabel("y (row)")
+    return v
+
+
+def draw_feature_maps(image, maps):
+    """An input image (grey) and the feature maps a convolution makes of it; ``maps`` maps a
+    title to a 2-D tensor or array. Feature maps use a red/blue scale centred on 0: red where the
+    filter responds positively, blue negatively, white where it is silent."""
+    fig, axes = plt.subplots(1, 1 + len(maps), figsize=(3.6 * (1 + len(maps)), 3.4))
+    _image(axes[0], image, "input image")
+    for ax, (title, values) in zip(axes[1:], maps.items()):
+        _image(ax, values, title, cmap="RdBu_r", centred=True)
+    fig.tight_layout()
+    return fig
+
+
+def draw_checkerboard(x, results, counts=None):
+    """An input and its 2× upsampled versions, each panel on its own colour scale; ``results``
+    maps a title to a 2-D tensor or array. ``counts`` (optional, 2-D) is how many kernel taps
+    reach each output pixel of a transposed convolution; its top-left 6×6 corner is drawn with
+    the numbers written in."""
+    panels = [("input", x)] + list(results.items())
+    extra = counts is not None
+    fig, axes = plt.subplots(1, len(panels) + extra, figsize=(3.5 * (len(panels) + extra), 3.4))
+    for ax, (title, values) in zip(axes, panels):
+        _image(ax, values, f"{title}\n{np.shape(values)[0]}×{np.shape(values)[1]}", "viridis")
+    if extra:
+        ax = axes[-1]
+        c = np.asarray(counts)[:6, :6]
+        ax.imshow(c, cmap="Oranges", vmin=0, vmax=1.5 * c.max())
+        for (r, col), n in np.ndenumerate(c):
+            ax.text(col, r, f"{n:.3g}", ha="center", va="center", fontsize=9)
+        ax.set_xticks(range(c.shape[1]))
+        ax.set_yticks(range(c.shape[0]))
+        ax.set_title("kernel taps reaching each output\n(top-left corner)", fontsize=9)
+        ax.set_xlabel("x (column)")
+        ax.set_ylabel("y (row)")
+    fig.tight_layout()
+    return fig
+
+
+def _windows(n, k, s, p, ceil_mode):
+    """Start (in padded coordinates) of each pooling window along one axis, torch's rule."""
+    room = n + 2 * p - k
+    o = (-(-room // s) if ceil_mode else room // s) + 1
+    if ceil_mode and (o - 1) * s >= n + p:
+        o -= 1
+    return [j * s for j in range(o)]
+
+
+def draw_pooling_windows(x, kernel_size, stride=None, padding=0, ceil_mode=False, indices=None):
+    """The windows of a 2-D max pool over a small map ``x`` (2-D), and its output.
+
+    Each window has its own colour; grey cells are padding (−∞, so they never win); a circle
+    marks the cell each window takes its maximum from: ``indices`` (``return_indices=True``,
+    flat into H×W) when given, else the first maximum in scan order. Cells a ``ceil_mode``
+    window reaches past the input are not drawn. The output grid on the right uses the same
+    colours.
+    """
+    v = np.asarray(x, dtype=float)
+    h, w = v.shape
+    k, s, p = kernel_size, stride or kernel_size, padding
+    rows, cols = _windows(h, k, s, p, ceil_mode), _windows(w, k, s, p, ceil_mode)
+    colors = plt.cm.tab10(np.arange(10))
+    fig, ax = plt.subplots(figsize=(0.6 * (w + 2 * p + len(cols)) + 2.2, 0.6 * (h + 2 * p) + 1.2))
+    for r in range(h + 2 * p):
+        for c in range(w + 2 * p):
+            inside = p <= r < p + h and p <= c < p + w
+            ax.add_patch(
+                Rectangle((c, -r - 1), 1, 1, facecolor="white" if inside else PADDING, ec="#999")
+            )
+            label = f"{v[r - p, c - p]:.3g}" if inside else "−∞"
+            ax.text(c + 0.5, -r - 0.5, label, ha="center", va="center", fontsize=9)
+    flat = None if indices is None else np.asarray(indices).reshape(len(rows), len(cols))
+    gap = w + 2 * p + 1.5
+    for a, r0 in enumerate(rows):
+        for b, c0 in enumerate(cols):
+            color = colors[(a * len(cols) + b) % 10]
+            r1, c1 = min(r0 + k, h + 2 * p), min(c0 + k, w + 2 * p)
+            inset = 0.08 + 0.07 * ((a + b) % 2)
+            ax.add_patch(
+                Rectangle(
+                    (c0 + inset, -r1 + inset),
+                    c1 - c0 - 2 * inset,
+                    r1 - r0 - 2 * inset,
+                    facecolor=color,
+                    alpha=0.25,
+                    edgecolor=color,
+                    lw=2.2,
+                )
+            )
+            if flat is None:
+                real = v[max(r0 - p, 0) : r1 - p, max(c0 - p, 0) : c1 - p]
+                y, x_ = np.unravel_index(np.argmax(real), real.shape)
+                y, x_ = y + max(r0 - p, 0), x_ + max(c0 - p, 0)
+            else:
+                y, x_ = divmod(int(flat[a, b]), w)
+            ax.add_patch(Circle((x_ + p + 0.5, -y - p - 0.5), 0.36, fill=False, ec="k", lw=1.4))
+            _cell(ax, a, b, gap, 0, color, alpha=0.35)
+            ax.text(gap + b + 0.5, -a - 0.5, f"{v[y, x_]:.3g}", ha="center", va="center")
+    ax.text((w + 2 * p) / 2, 0.3, f"input {h}×{w}, padding {p}", ha="center", fontsize=9)
+    ax.text(gap + len(cols) / 2, 0.3, f"output {len(rows)}×{len(cols)}", ha="center", fontsize=9)
+    title = f"MaxPool2d({k}, stride={s}, padding={p}, ceil_mode={ceil_mode})"
+    _finish(ax, title + "\n○ = the cell each window takes its maximum from")
+    ax.set_xlim(-0.2, gap + len(cols) + 0.2)
+    ax.set_ylim(-(h + 2 * p) - 0.2, 0.9)
+    return fig
+
+
+def draw_im2col(x, cols, kernel_size, stride=1):
+    """im2col: the windows of ``x`` (C×H×W, no padding) become the columns of ``cols``
+    (C·k·k × L, what ``nn.Unfold`` returns for one sample). Window win and column win share a
+    colour; rows are ordered channel first, then kernel row, then kernel column."""
+    v, m = np.asarray(x, dtype=float), np.asarray(cols, dtype=float)
+    n_c, h, w = v.shape
+    k, s = kernel_size, stride
+    out_w = (w - k) // s + 1
+    n_rows, n_cols = m.shape
+    colors = plt.cm.tab10(np.arange(10))
+    fig, (left, right) = plt.subplots(
+        1,
+        2,
+        figsize=(3.0 + 0.55 * n_cols + 1.6 * n_c, 0.45 * max(n_rows, h) + 1.8),
+        gridspec_kw=dict(width_ratios=[n_c * (w + 1), n_cols + 4.5]),
+    )
+    for c in range(n_c):
+        x0 = c * (w + 1)
+        _grid(left, h, w, x0, 0)
+        for r in range(h):
+            for q in range(w):
+                left.text(x0 + q + 0.5, -r - 0.5, f"{v[c, r, q]:.3g}", ha="center", va="center")
+        left.text(x0 + w / 2, 0.3, f"channel {c}", ha="center", fontsize=9)
+        for win in range(min(n_cols, 2)):
+            r0, c0 = (win // out_w) * s, (win % out_w) * s
+            inset = 0.06 + 0.08 * win
+            left.add_patch(
+                Rectangle(
+                    (x0 + c0 + inset, -r0 - k + inset),
+                    k - 2 * inset,
+                    k - 2 * inset,
+                    fill=False,
+                    edgecolor=colors[win],
+                    lw=2.5,
+                )
+            )
+    _finish(left, f"input {n_c}×{h}×{w}\nwindows 0 and 1 of a {k}×{k} kernel, stride {s}")
+    left.set_xlim(-0.2, n_c * (w + 1) - 0.8)
+    left.set_ylim(-h - 0.2, 0.8)
+    x0 = 4.5
+    _grid(right, n_rows, n_cols, x0, 0)
+    for win in range(min(n_cols, 2)):
+        for r in range(n_rows):
+            _cell(right, r, win, x0, 0, colors[win], alpha=0.3)
+    for (r, win), value in np.ndenumerate(m):
+        right.text(x0 + win + 0.5, -r - 0.5, f"{value:.3g}", ha="center", va="center", fontsize=9)
+    for r in range(n_rows):
+        c, rest = divmod(r, k * k)
+        label = f"channel {c}, tap ({rest // k}, {rest % k})"
+        right.text(x0 - 0.2, -r - 0.5, label, ha="right", va="center", fontsize=8)
+    right.text(x0 - 0.2, 0.35, "window", ha="right", fontsize=8)
+    for win in range(n_cols):
+        right.text(x0 + win + 0.5, 0.35, str(win), ha="center", fontsize=8)
+    _finish(right, f"columns {n_rows}×{n_cols}\n(C·k·k rows, one column per window)")
+    right.set_xlim(-0.2, x0 + n_cols + 0.2)
+    right.set_ylim(-n_rows - 0.2, 0.9)
+    for ax in (left, right):
+        ax.set_anchor("N")
+    fig.tight_layout()
+    return fig
