@@ -182,6 +182,18 @@ def test_dropout_inside_a_stack_is_judged_by_its_properties():
     )
 
 
+class NormThenDropout(nn.Sequential):
+    def __init__(self, num_features=3, p=0.5):
+        super().__init__(nn.BatchNorm1d(num_features), nn.Dropout(p))
+
+
+def test_reruns_of_a_random_pass_leave_running_statistics_alone():
+    """torch's layer reruns a random pass more often than a learner's: the reruns must not
+    count as training steps, or the running statistics of the next step differ."""
+    case = Case(init=dict(num_features=3), input=(8, 3), random=True)
+    check_layer(NormThenDropout, NormThenDropout, [case], train_steps=3)
+
+
 class DropoutAfterLast(nn.GRU):
     def forward(self, x, hx=None):
         output, h_n = super().forward(x, hx)

@@ -180,8 +180,13 @@ def _again(function, call, fill, record):
     seeds, without backward: once for a learner, 1 + RERUNS times for the reference."""
     again = {**call, "needs_grad": [False] * len(call["needs_grad"])}
     seeds = range(1, 2 + (RERUNS if fill else 0))
+    buffers = dict(function.named_buffers()) if isinstance(function, torch.nn.Module) else {}
+    saved = {name: buffer.detach().clone() for name, buffer in buffers.items()}
     with torch.no_grad():
         runs = [_call(function, {**again, "seed": call["seed"] + k}, fill, False) for k in seeds]
+    for name, value in saved.items():  # a rerun is not a training step: running stats stay
+        owner, _, leaf = name.rpartition(".")
+        setattr(function.get_submodule(owner), leaf, value)
     record["again"] = runs[0].get("out")
     record["ops"] = sorted({*record["ops"], *(op for run in runs for op in run["ops"])})
     if fill:
