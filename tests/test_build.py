@@ -1,14 +1,18 @@
 """The build: committed source/ and release/ are what course/ makes today, and the release leaks
 no solution and no hidden test."""
 
+import ast
+import builtins
 import re
 import tomllib
 
 import nbformat
 import pytest
 import yaml
+from nbgrader.utils import is_grade, is_solution
 
 from autograder import build
+from autograder.grading.judge import solution_names, test_imports
 from autograder.nbgrader_cli import nbgrader
 
 MARKERS = re.compile(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS)")
@@ -98,3 +102,38 @@ def test_environment_yml_names_the_same_packages_as_pyproject(root):
     pip = next(d["pip"] for d in conda if isinstance(d, dict))
     assert [p for p in pip if p != "-e ."] == wanted
     assert "torch==2.13.0" in wanted
+
+
+def _bound(tree):
+    """Every name a piece of code binds anywhere: assignments, defs, imports, arguments."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+    return names
+
+
+def test_test_cells_use_only_what_the_trusted_judge_gives_them(root):
+    """The judge runs test cells with the lesson's imports, the learner's solution names and
+    the test cells themselves, not the lesson's other cells: a test cell that uses a helper a
+    lesson cell defines would fail for every learner in grading, and in no in-process test."""
+    for source in sorted((root / "source").glob("*/*.ipynb")):
+        nb = nbformat.read(source, as_version=4)
+        tests = [
+            c for c in nb.cells if c.cell_type == "code" and is_grade(c) and not is_solution(c)
+        ]
+        given = _bound(ast.parse(test_imports(nb))) | set(solution_names(nb)) | set(dir(builtins))
+        given |= set().union(*(_bound(ast.parse(c.source)) for c in tests))
+        for cell in tests:
+            loaded = {
+                node.id
+                for node in ast.walk(ast.parse(cell.source))
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+            }
+            assert loaded <= given, f"{source.parent.name}: {cell.id} uses {loaded - given}"
