@@ -12,7 +12,7 @@ import yaml
 from nbgrader.utils import is_grade, is_solution
 
 from autograder import build
-from autograder.grading.judge import solution_names, test_imports
+from autograder.grading import judge
 from autograder.nbgrader_cli import nbgrader
 
 MARKERS = re.compile(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS)")
@@ -128,7 +128,8 @@ def test_test_cells_use_only_what_the_trusted_judge_gives_them(root):
         tests = [
             c for c in nb.cells if c.cell_type == "code" and is_grade(c) and not is_solution(c)
         ]
-        given = _bound(ast.parse(test_imports(nb))) | set(solution_names(nb)) | set(dir(builtins))
+        given = _bound(ast.parse(judge.test_imports(nb))) | set(judge.solution_names(nb))
+        given |= set(dir(builtins))
         given |= set().union(*(_bound(ast.parse(c.source)) for c in tests))
         for cell in tests:
             loaded = {

@@ -27,7 +27,8 @@ def test_torch_layers_pass_against_themselves():
     check_layer(nn.LayerNorm, nn.LayerNorm, [Case(dict(normalized_shape=(3, 4)), (2, 3, 4))])
     check_layer(nn.BatchNorm1d, nn.BatchNorm1d, [Case(dict(num_features=3, momentum=None), (5, 3))])
     check_dropout(nn.Dropout, nn.Dropout, [Case(dict(p=0.25), (32, 8, 4))])
-    check_dropout(nn.Dropout2d, nn.Dropout2d, [Case(dict(p=0.5), (32, 16, 3, 3))], True)
+    check_dropout(nn.Dropout2d, nn.Dropout2d, [Case(dict(p=0.5), (32, 16, 3, 3))])
+    check_dropout(nn.Dropout3d, nn.Dropout3d, [Case(dict(p=0.4), (64, 2, 3, 3))])
 
 
 def test_output_mismatch_names_case_index_values_tolerance_and_hint():
@@ -173,7 +174,7 @@ def masked(mask_of):
         (lambda self, x: x * (torch.rand_like(x) >= self.p) / (1 - self.p), "eval mode"),
         (
             masked(lambda self, x: x * (torch.rand_like(x[:, :, :1]) >= self.p) / (1 - self.p)),
-            "drops whole channels",
+            "keeps or drops larger blocks than torch's units",
         ),
         (
             masked(lambda self, x: x * (torch.rand_like(x) >= 2 * self.p) / (1 - self.p)),
@@ -184,6 +185,27 @@ def masked(mask_of):
 def test_dropout_properties_reject_typical_mistakes(forward, words):
     Wrong = named(type("W", (nn.Dropout,), {"forward": forward}), "Dropout")
     fails(lambda: check_dropout(Wrong, nn.Dropout, [Case(dict(p=0.3), (64, 8, 6))]), words)
+
+
+def per_map(self, x, kept_dims):
+    """Dropout deciding once per index of x's first ``kept_dims`` dims."""
+    mask = torch.rand(x.shape[:kept_dims] + (1,) * (x.dim() - kept_dims)) >= self.p
+    return x * mask / (1 - self.p)
+
+
+@pytest.mark.parametrize(
+    "torch_layer, forward, shape, words",
+    [
+        (nn.Dropout2d, masked(lambda self, x: per_map(self, x, 4)), (32, 16, 3, 3), "partly"),
+        (nn.Dropout2d, masked(lambda self, x: per_map(self, x, 1)), (32, 16, 3, 3), "larger"),
+        (nn.Dropout3d, masked(lambda self, x: per_map(self, x, 2)), (64, 2, 3, 3), "partly"),
+        (nn.Dropout3d, masked(lambda self, x: per_map(self, x, 3)), (16, 8, 2, 2, 2), "partly"),
+    ],
+)
+def test_dropout_units_are_torchs(torch_layer, forward, shape, words):
+    """What torch keeps or drops whole (a map, a channel of one volume) is the learner's unit."""
+    Wrong = named(type("W", (torch_layer,), {"forward": forward}), torch_layer.__name__)
+    fails(lambda: check_dropout(Wrong, torch_layer, [Case(dict(p=0.4), shape)]), words)
 
 
 def test_assert_close_handles_tuples_and_shapes():

@@ -11,13 +11,15 @@ from .runners import run_dropout
 from .trees import assert_close
 
 
-def check_dropout(learner, reference, cases, whole_channels=False, forbidden=(), quiet=False):
+def check_dropout(learner, reference, cases, forbidden=(), quiet=False):
     """Check a dropout layer by its defining properties, since its random masks are its own.
 
     In train mode every output is either 0 or ``x / (1 - p)``, about a fraction ``p`` of the
-    units is dropped (a unit is an element, or a whole channel when ``whole_channels``), each
-    call draws a new mask, and the gradient flows through the kept units only. In eval mode
-    the layer is the identity. Inputs are made non-zero so that dropped units show.
+    units is dropped, each call draws a new mask, and the gradient flows through the kept units
+    only. A unit is what torch's layer keeps or drops as a whole on the same input, read off its
+    own mask: an element (``Dropout``), a (sample, channel) map (``Dropout2d``), a channel of
+    one unbatched volume (``Dropout3d`` on 4-D input). In eval mode the layer is the identity.
+    Inputs are made non-zero so that dropped units show.
     """
     __tracebackhide__ = True  # learners see the message, not the engine
     verify_integrity()
@@ -30,7 +32,7 @@ def check_dropout(learner, reference, cases, whole_channels=False, forbidden=(),
         expected = run_dropout(reference, plan)
         got = _learner_record(learner, "dropout", plan)
         with _judging(learner, where):
-            _judge_dropout(got, expected, plan, case, where, whole_channels, forbidden)
+            _judge_dropout(got, expected, plan, case, where, forbidden)
     if not quiet:
         print(
             f"✓ {learner.__name__} behaves like {reference_name(reference)} on {len(cases)} "
@@ -38,7 +40,7 @@ def check_dropout(learner, reference, cases, whole_channels=False, forbidden=(),
         )
 
 
-def _judge_dropout(got, expected, plan, case, where, whole_channels, forbidden):
+def _judge_dropout(got, expected, plan, case, where, forbidden):
     __tracebackhide__ = True  # learners see the message, not the engine
     x, p = plan["x"], case.init.get("p", 0.5)
     if got.get("error"):
@@ -50,7 +52,7 @@ def _judge_dropout(got, expected, plan, case, where, whole_channels, forbidden):
         {"ops": got["train_ops"], **got["train_problem"]}, f"{where} [train mode]", forbidden
     )
     output, again = got["got"], got["again"]
-    _check_dropout_values(output, x, p, where, whole_channels)
+    _check_dropout_values(output, x, p, where, unit_depth(expected["got"] != 0))
     if case.init.get("inplace", False):
         assert_close(
             got["input_after"],
@@ -80,7 +82,21 @@ def _judge_dropout(got, expected, plan, case, where, whole_channels, forbidden):
         )
 
 
-def _check_dropout_values(got, x, p, where, whole_channels):
+def unit_depth(kept):
+    """How many leading dims index a unit of the mask ``kept``: the fewest such that every
+    slice ``kept[i, j, ...]`` is kept or dropped as a whole."""
+    for depth in range(1, kept.dim()):
+        blocks = kept.flatten(depth)
+        if bool((blocks.any(-1) == blocks.all(-1)).all()):
+            return depth
+    return kept.dim()
+
+
+def _unit_words(depth):
+    return "single elements" if depth is None else f"each x[{', '.join('ijkl'[:depth])}] as a whole"
+
+
+def _check_dropout_values(got, x, p, where, depth):
     __tracebackhide__ = True  # learners see the message, not the engine
     where = f"{where} [train mode]"
     if not isinstance(got, torch.Tensor) or got.shape != x.shape:
@@ -96,17 +112,13 @@ def _check_dropout_values(got, x, p, where, whole_channels):
         "kept values",
         "scale the kept values by 1/(1-p) so the expected output equals the input.",
     )
-    units = kept.flatten(2).any(-1) if whole_channels else kept
-    if whole_channels and bool((kept.flatten(2).any(-1) != kept.flatten(2).all(-1)).any()):
-        fail(
-            where,
-            "some channels are only partly zeroed.",
-            "Dropout2d keeps or drops each (sample, channel) map as a whole.",
-        )
-    if not whole_channels and x.dim() > 2 and x[0, 0].numel() > 1 and p > 0:
-        per_map = kept.flatten(2)
-        if bool((per_map.any(-1) == per_map.all(-1)).all()):
-            fail(where, "drops whole channels.", "nn.Dropout drops single elements.")
+    whole = None if depth == x.dim() else depth  # None: torch drops single elements
+    torchs = f"torch keeps or drops {_unit_words(whole)}."
+    if 0 < p < 1 and unit_depth(kept) > depth:
+        fail(where, "some units are only partly zeroed.", torchs)
+    if 0 < p < 1 and unit_depth(kept) < depth:
+        fail(where, "keeps or drops larger blocks than torch's units.", torchs)
+    units = kept if whole is None else kept.flatten(depth).any(-1)
     if units.dim() > 1 and units.shape[0] > 1 and 0 < p < 1 and bool((units == units[:1]).all()):
         fail(
             where,

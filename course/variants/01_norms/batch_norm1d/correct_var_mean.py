@@ -68,14 +68,14 @@ class BatchNorm1d(nn.Module):
             else:
                 factor = self.momentum
 
-        if (self.training or self.running_mean is None) and n <= 1:
+        if (self.training or self.running_mean is None) and n == 1:
             raise ValueError(
                 "Expected more than 1 value per channel when training, "
                 f"got input size {input.size()}"
             )
         if self.training or self.running_mean is None:
             var, mean = torch.var_mean(input, dim=dims, correction=0, keepdim=True)
-            if self.training and self.track_running_stats:
+            if self.training and self.track_running_stats and n > 0:  # empty: stats stay
                 with torch.no_grad():
                     self.running_mean.mul_(1 - factor).add_(mean.reshape(-1), alpha=factor)
                     unbiased = var.reshape(-1) * (n / (n - 1))

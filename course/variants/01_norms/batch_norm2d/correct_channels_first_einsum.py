@@ -50,7 +50,7 @@ class BatchNorm2d(nn.Module):
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
         channels = input.shape[1]
         moved = input.movedim(1, 0)
-        flat = moved.reshape(channels, -1)
+        flat = moved.reshape(channels, input.numel() // channels)  # -1 fails when empty
         n = flat.shape[1]
         tracking = self.training and self.track_running_stats
         if tracking:
@@ -64,7 +64,7 @@ class BatchNorm2d(nn.Module):
             mean = flat.sum(dim=1) / n
             centered = flat - mean[:, None]
             var = torch.einsum("cn,cn->c", centered, centered) / n
-            if tracking:
+            if tracking and n > 0:  # an empty batch leaves the running statistics
                 if self.momentum is None:
                     weight = 1.0 / self.num_batches_tracked.item()
                 else:

@@ -47,7 +47,7 @@ class GroupNorm(nn.Module):
                 f"got input of size {list(input.shape)}"
             )
         n = input.shape[0]
-        grouped = input.reshape(n, self.num_groups, input.numel() // (n * self.num_groups))
+        grouped = input.reshape(n, self.num_groups, input.shape[1:].numel() // self.num_groups)
         var, mean = torch.var_mean(grouped, dim=-1, correction=0, keepdim=True)
         out = ((grouped - mean) / torch.sqrt(var + self.eps)).reshape(input.shape)
         if self.affine:
