@@ -79,7 +79,7 @@ def draw_image_rows(rows, title):
     row shares one colour scale, so that a brighter or more contrasted image looks it."""
     n_cols = max(len(images) for images in rows.values())
     fig, axes = plt.subplots(
-        len(rows), n_cols, figsize=(2.1 * n_cols, 2.3 * len(rows)), squeeze=False
+        len(rows), n_cols, figsize=(2.1 * n_cols, 2.6 * len(rows)), squeeze=False
     )
     for axes_row, (label, images) in zip(axes, rows.items()):
         low = min(float(image.min()) for _, image in images)
