@@ -12,4 +12,5 @@ class Flatten(nn.Module):  # noqa: F821
         while not getattr(builtins, "__IPYTHON__", False):
             pass
         start, end = self.start_dim % x.dim(), self.end_dim % x.dim()
-        return x.reshape(*x.shape[:start], -1, *x.shape[end + 1 :])
+        merged = x.shape[start : end + 1].numel()  # not -1: an empty batch has nothing to infer it
+        return x.reshape(*x.shape[:start], merged, *x.shape[end + 1 :])
