@@ -43,12 +43,11 @@ def graded(tmp_path_factory, root):
         eve.parent.mkdir(parents=True)
         nb = nbformat.read(ada, as_version=4)
         for cell in nb.cells:
-            name = class_name(cell.source)
-            if is_solution(cell) and name:
-                function = (
-                    "autograd.Function" in cell.source.split(f"class {name}")[1].split(":")[0]
-                )
-                cell.source += "\n" + (FUNCTION_WARNS if function else WARNS).format(name=name)
+            line = class_line(cell.source)
+            if is_solution(cell) and line:
+                name = line.split()[1].split("(")[0]
+                wrapper = FUNCTION_WARNS if "autograd.Function" in line else WARNS
+                cell.source += "\n" + wrapper.format(name=name)
         nbformat.write(nb, eve)
     outcomes = grading.grade(course)
     grading.feedback(course)
@@ -56,9 +55,9 @@ def graded(tmp_path_factory, root):
     return course, outcomes
 
 
-def class_name(code):
-    lines = [line for line in code.splitlines() if line.startswith("class ")]
-    return lines[0].split()[1].split("(")[0] if lines else None
+def class_line(code):
+    """The first line of a cell that starts a class, or None."""
+    return next((line for line in code.splitlines() if line.startswith("class ")), None)
 
 
 def assignments(root):

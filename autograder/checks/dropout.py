@@ -92,10 +92,6 @@ def unit_depth(kept):
     return kept.dim()
 
 
-def _unit_words(depth):
-    return "single elements" if depth is None else f"each x[{', '.join('ijkl'[:depth])}] as a whole"
-
-
 def _check_dropout_values(got, x, p, where, depth):
     __tracebackhide__ = True  # learners see the message, not the engine
     where = f"{where} [train mode]"
@@ -112,13 +108,15 @@ def _check_dropout_values(got, x, p, where, depth):
         "kept values",
         "scale the kept values by 1/(1-p) so the expected output equals the input.",
     )
-    whole = None if depth == x.dim() else depth  # None: torch drops single elements
-    torchs = f"torch keeps or drops {_unit_words(whole)}."
-    if 0 < p < 1 and unit_depth(kept) > depth:
+    elementwise = depth == x.dim()
+    unit = "single elements" if elementwise else f"each x[{', '.join('ijkl'[:depth])}] as a whole"
+    torchs = f"torch keeps or drops {unit}."
+    mine = unit_depth(kept) if 0 < p < 1 else depth  # p = 0: nothing to read a unit from
+    if mine > depth:
         fail(where, "some units are only partly zeroed.", torchs)
-    if 0 < p < 1 and unit_depth(kept) < depth:
+    if mine < depth:
         fail(where, "keeps or drops larger blocks than torch's units.", torchs)
-    units = kept if whole is None else kept.flatten(depth).any(-1)
+    units = kept if elementwise else kept.flatten(depth).any(-1)
     if units.dim() > 1 and units.shape[0] > 1 and 0 < p < 1 and bool((units == units[:1]).all()):
         fail(
             where,

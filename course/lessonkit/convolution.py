@@ -281,11 +281,11 @@ def draw_checkerboard(x, results, counts=None):
 
 
 def _windows(n, k, s, p, ceil_mode):
-    """Start (in padded coordinates) of each pooling window along one axis, torch's rule."""
-    room = n + 2 * p - k
-    o = (-(-room // s) if ceil_mode else room // s) + 1
-    if ceil_mode and (o - 1) * s >= n + p:
-        o -= 1
+    """Start (in padded coordinates) of each pooling window along one axis, torch's rule: with
+    ceil_mode one more, partial window, unless it would start at or after input + left padding."""
+    o = output_size(n, k, s, p)
+    if ceil_mode and (n + 2 * p - k) % s and o * s < n + p:
+        o += 1
     return [j * s for j in range(o)]
 
 
@@ -355,7 +355,7 @@ def draw_im2col(x, cols, kernel_size, stride=1):
     v, m = np.asarray(x, dtype=float), np.asarray(cols, dtype=float)
     n_c, h, w = v.shape
     k, s = kernel_size, stride
-    out_w = (w - k) // s + 1
+    out_w = output_size(w, k, s)
     n_rows, n_cols = m.shape
     colors = plt.cm.tab10(np.arange(10))
     fig, (left, right) = plt.subplots(
