@@ -59,6 +59,8 @@ def cmd_grade(args):
         print(f"nothing to grade: no submissions under {args.course / 'submitted'}")
         return
     report(args.course, outcomes)
+    if args.timings:
+        print("\nwhere the time went (seconds per notebook):\n" + grading.timings(outcomes))
     if args.json:
         args.json.write_text(json.dumps([dataclasses.asdict(o) for o in outcomes], indent=1))
         print(f"\noutcomes written to {args.json}")
@@ -113,6 +115,9 @@ def main(argv=None):
     )
     command.add_argument("--memory-mb", type=int, default=Limits.memory_mb)
     command.add_argument("--json", type=Path, help="also write each outcome (and finding) here")
+    command.add_argument(
+        "--timings", action="store_true", help="print where each notebook's time went"
+    )
     command.set_defaults(run=cmd_grade)
     command = commands.add_parser("feedback", help="feedback HTML for graded submissions")
     command.add_argument("--assignment")

@@ -1,5 +1,7 @@
 """The full nbgrader cycle on the sample class: autograde, feedback, export, report."""
 
+import shutil
+
 import nbformat
 import pytest
 from nbgrader.utils import is_solution
@@ -7,6 +9,7 @@ from nbgrader.utils import is_solution
 from autograder import grading
 from autograder.build import scratch_course
 from autograder.build.exercises import exercise_of
+from autograder.build.ungraded import SKIP_TAG
 from autograder.grading.sample_class import BOB_BUGS, reference_answers, write_sample_class
 
 WARNS = """
@@ -112,6 +115,35 @@ def test_feedback_export_and_report(graded, root):
     for assignment in assignments(root):
         text = grading.report(course, assignment, outcomes)
         assert "dee: NOT GRADED" in text and "ada: feedback in" in text
+
+
+def test_lesson_cells_tagged_skip_grading_are_not_run_and_change_no_score(graded, tmp_path, root):
+    course, _ = graded
+    assignment = "01_norms"
+    source = next((root / "source" / assignment).glob("*.ipynb"))
+    tagged = {
+        c.source for c in nbformat.read(source, 4).cells if SKIP_TAG in c.metadata.get("tags", [])
+    }
+    assert len(tagged) >= 10
+    # The same submissions, graded where the source tags nothing: every cell runs.
+    untagged = scratch_course(tmp_path, root, [assignment])
+    nb = nbformat.read(untagged / "source" / assignment / source.name, 4)
+    for cell in nb.cells:
+        cell.metadata.pop("tags", None)
+    nbformat.write(nb, untagged / "source" / assignment / source.name)
+    for student in ("ada", "bob"):
+        shutil.copytree(
+            course / "submitted" / student / assignment,
+            untagged / "submitted" / student / assignment,
+        )
+    assert all(o.graded for o in grading.grade(untagged, assignment))
+    expected = grading.scores(untagged, assignment)
+    assert {s: grading.scores(course, assignment)[s] for s in expected} == expected
+    for folder, ran in ((course, False), (untagged, True)):
+        graded_nb = nbformat.read(folder / "autograded" / "ada" / assignment / source.name, 4)
+        outputs = [bool(c.outputs) for c in graded_nb.cells if c.source in tagged]
+        assert len(outputs) == len(tagged)
+        assert (sum(outputs) >= 10) if ran else not any(outputs), (folder, outputs)
 
 
 def test_a_failed_regrade_keeps_the_earlier_grade(graded, root):

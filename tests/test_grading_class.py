@@ -1,5 +1,6 @@
-"""Grading a class: a Dask cluster gives the same grades as one process, a rerun skips what is
-graded and unchanged, a changed submission is regraded, and an interrupted run resumes."""
+"""Grading a class: a Dask cluster gives the same grades as one process, and hostile
+submissions beside the others stop or slow none of them; a rerun skips what is graded and
+unchanged, a changed submission is regraded, and an interrupted run resumes."""
 
 import shutil
 import signal
@@ -7,11 +8,13 @@ import subprocess
 import sys
 import time
 
+import nbformat
 import pytest
 from dask.distributed import LocalCluster
 
 from autograder import grading
 from autograder.build import scratch_course
+from autograder.grading.limits import Limits
 from autograder.grading.sample_class import write_sample_class
 
 ASSIGNMENT = "01_norms"
@@ -34,14 +37,40 @@ def sequential(tmp_path_factory, root):
     return course, grading.scores(course, ASSIGNMENT)
 
 
-def test_dask_cluster_gives_the_same_grades_as_one_process(sequential, tmp_path, root):
+HOSTILE = {
+    # runs until the notebook's time is up, ignoring every interrupt
+    "hog": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
+    "killer": "import os\nos.kill(os.getpid(), 9)",  # kills its own kernel
+}
+
+
+def test_a_dask_cluster_grades_as_one_process_does_and_hostile_code_stops_no_one(
+    sequential, tmp_path, root
+):
     _, expected = sequential
-    parallel = sample_course(tmp_path, root)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster:
-        outcomes = grading.grade(parallel, scheduler=cluster.scheduler_address)
-    assert {o.student for o in outcomes if o.graded} == {"ada", "bob", "cy"}
-    assert grading.scores(parallel, ASSIGNMENT) == expected
-    assert len(expected) == 3
+    course = sample_course(tmp_path, root)
+    ada = next((course / "submitted" / "ada" / ASSIGNMENT).glob("*.ipynb"))
+    for student, code in HOSTILE.items():
+        nb = nbformat.read(ada, as_version=4)
+        nb.cells.insert(1, nbformat.v4.new_code_cell(code))
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / ada.name)
+    limits = Limits(cell_seconds=60, notebook_seconds=150)
+    with LocalCluster(n_workers=4, threads_per_worker=1, processes=True) as cluster:
+        start = time.time()
+        outcomes = {
+            o.student: o
+            for o in grading.grade(course, scheduler=cluster.scheduler_address, limits=limits)
+        }
+    assert {s for s, o in outcomes.items() if o.graded} == {"ada", "bob", "cy"}
+    assert "longer than the 150 s" in outcomes["hog"].reason
+    assert "kernel died" in outcomes["killer"].reason
+    table = grading.scores(course, ASSIGNMENT)
+    assert {s: table[s] for s in expected} == expected and len(expected) == 3
+    # Beside the hog, the others were graded and stored before its time was up.
+    stored = max((course / ".grading" / s / f"{ASSIGNMENT}.json").stat().st_mtime for s in expected)
+    assert stored - start < limits.notebook_seconds
 
 
 def test_rerun_skips_unchanged_and_regrades_changed(sequential):

@@ -17,6 +17,7 @@ import nbformat
 from nbgrader.utils import is_grade, is_solution
 
 from ..nbgrader_cli import nbgrader
+from .ungraded import check_skip_tags
 
 ROOT = Path(__file__).resolve().parents[2]
 GRADED_KEYS = ("grade_id", "solution", "points")
@@ -129,6 +130,7 @@ def build_source(lesson, source_dir):
     ):
         nb = step(nb)
     check_graded_cells(nb, lesson)
+    check_skip_tags(nb, lesson)
     out = Path(source_dir) / assignment_name(lesson) / notebook_name(lesson)
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.validate(nb)

@@ -1,6 +1,7 @@
 """Grading a class with nbgrader: intake, a sandboxed worker per submission, the trusted verdict.
 
-Nothing here imports torch: the kernel, the probe and the judge are processes of their own.
+Nothing here imports torch at import time: the kernel and the probe are sandboxed processes of
+their own, and a grading worker loads torch for the judge when its first verdict is due.
 """
 
 from .coordinator import (
@@ -11,6 +12,7 @@ from .coordinator import (
     register_assignment,
     report,
     scores,
+    timings,
 )
 
 __all__ = [
@@ -21,4 +23,5 @@ __all__ = [
     "register_assignment",
     "report",
     "scores",
+    "timings",
 ]

@@ -8,11 +8,15 @@ parallel grading cannot corrupt it. A submission whose files are unchanged since
 is skipped, so an interrupted run resumes where it stopped; a failed run never replaces a grade.
 """
 
+import collections
 import contextlib
+import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
+import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -24,7 +28,7 @@ from ..build import generated
 from ..nbgrader_cli import nbgrader
 from .intake import Refused, fingerprint, inspect
 from .scan import submission_findings
-from .worker import Finding, Job, Limits, Result, grade_job
+from .worker import PHASES, Finding, Job, Limits, Result, grade_job, warm_up
 
 STATE = ".grading"  # <course>/.grading/<student>/<assignment>.json: what was graded, and found
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}")
@@ -41,6 +45,7 @@ class Outcome:
     flags: list = field(default_factory=list)  # Finding
     skipped: bool = False
     seconds: float = 0.0
+    timings: dict = field(default_factory=dict)  # phase (worker.PHASES) → seconds
 
 
 def submissions(course, assignment=None, student=None):
@@ -85,8 +90,15 @@ def register_assignment(course, assignment):
     """Record the assignment's graded cells in the course's gradebook; return a gradebook that
     holds the assignment and nothing else (what a worker needs, without any student's data).
 
-    Runs generate_assignment into scratch folders, so release/ is left as it is.
+    Runs generate_assignment into scratch folders, so release/ is left as it is, and only when
+    the source or the config changed since the last time (the result is kept in .grading/).
     """
+    digest = hashlib.sha256(Path(course, "nbgrader_config.py").read_bytes())
+    for name, data in expected_notebooks(course, assignment).items():
+        digest.update(name.encode() + b"\0" + data)
+    kept = Path(course, STATE, "templates", f"{assignment}-{digest.hexdigest()[:16]}.db")
+    if kept.is_file() and _registered(course, assignment):
+        return kept.read_bytes()
     nbgrader(
         "generate_assignment",
         assignment,
@@ -95,20 +107,59 @@ def register_assignment(course, assignment):
         course=course,
     )
     with generated(course, assignment) as scratch:
-        return (scratch / "gradebook.db").read_bytes()
+        template = (scratch / "gradebook.db").read_bytes()
+    shutil.rmtree(kept.parent, ignore_errors=True)  # templates of older sources
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(template)
+    return template
+
+
+def _registered(course, assignment):
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(f"sqlite:///{Path(course).resolve()}/gradebook.db") as gb:
+        try:
+            return bool(gb.find_assignment(assignment).notebooks)
+        except MissingEntry:
+            return False
 
 
 @contextlib.contextmanager
-def executor(workers=None, scheduler=None):
-    """Where grading jobs run: a local process pool, or a Dask cluster given its scheduler."""
+def executor(workers=None, scheduler=None, limits=None):
+    """Where grading jobs run: a local process pool, or a Dask cluster given its scheduler.
+
+    Yields (executor, how many jobs run at once, the limits to grade with). Unless the limits
+    fix a thread count, each kernel gets its share of its machine's cores (oversubscribed,
+    torch's thread pools slow every kernel down many times over). Each worker gets ready for
+    its first job (:func:`.worker.warm_up`) as soon as it starts."""
+    limits = limits or Limits()
     if scheduler:
         from dask.distributed import Client
 
         with Client(scheduler) as client:
-            yield client.get_executor()
+            if not limits.threads:
+                limits = replace(limits, threads=_core_share(client))
+            client.run(warm_up, limits)
+            yield client.get_executor(), max(1, sum(client.nthreads().values())), limits
     else:
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
-            yield pool
+        workers, cores = workers or os.cpu_count() or 1, os.cpu_count() or 1
+        if not limits.threads:
+            limits = replace(limits, threads=max(1, cores // min(workers, cores)))
+        # Workers forked from a process with threads (a progress bar's, say) may inherit a lock
+        # held forever: start them from a fork server, a fresh process with no threads.
+        fresh = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(workers, fresh, warm_up, (limits,)) as pool:
+            yield pool, workers, limits
+
+
+def _core_share(client):
+    """The fewest cores a Dask worker's job gets: its machine's cores over the jobs it runs."""
+    cores = client.run(os.cpu_count)
+    workers = client.scheduler_info()["workers"]
+    jobs = collections.Counter()
+    for info in workers.values():
+        jobs[info["host"]] += info["nthreads"]
+    return min(max(1, cores[a] // jobs[info["host"]]) for a, info in workers.items())
 
 
 def store(course, result, mark):
@@ -194,15 +245,11 @@ def grade(
     of their files); each result is saved as soon as it arrives, so an interrupted run loses
     nothing and the next run resumes. One broken submission is reported and never stops the rest.
     """
-    course, limits = Path(course).resolve(), limits or Limits()
-    if not scheduler and not limits.threads:  # share this machine's cores among the workers
-        cores = os.cpu_count() or 1
-        limits = replace(limits, threads=max(1, cores // min(workers or cores, cores)))
+    course = Path(course).resolve()
     work = submissions(course, assignment, student)
     config = Path(course, "nbgrader_config.py").read_text()
     names = sorted({a for _, a, problem in work if not problem})
     sources = {name: expected_notebooks(course, name) for name in names}
-    templates = {name: register_assignment(course, name) for name in names if sources[name]}
     outcomes, todo = [], []
     for student_id, assignment_id, problem in work:
         if not problem and not sources.get(assignment_id):
@@ -219,21 +266,22 @@ def grade(
             )
             continue
         todo.append((student_id, assignment_id, mark))
-
-    def make_job(student_id, assignment_id):
-        folder = course / "submitted" / student_id / assignment_id
-        files = inspect(folder, sources[assignment_id])
-        job = Job(
-            student_id, assignment_id, files, sources[assignment_id],
-            templates[assignment_id], config, limits,
-        )  # fmt: skip
-        return job, submission_findings(files, sources[assignment_id])
-
     with tqdm(total=len(work), initial=len(outcomes), desc="grading", unit="notebook") as bar:
         if todo:
-            with executor(workers, scheduler) as pool:
-                window = 2 * (workers or os.cpu_count() or 1)
-                for outcome in _graded(pool, todo, make_job, course, window):
+            with executor(workers, scheduler, limits) as (pool, size, limits):
+                # the workers get ready while the gradebook learns the assignments
+                templates = {n: register_assignment(course, n) for n, nbs in sources.items() if nbs}
+
+                def make_job(student_id, assignment_id):
+                    folder = course / "submitted" / student_id / assignment_id
+                    files = inspect(folder, sources[assignment_id])
+                    job = Job(
+                        student_id, assignment_id, files, sources[assignment_id],
+                        templates[assignment_id], config, limits,
+                    )  # fmt: skip
+                    return job, submission_findings(files, sources[assignment_id])
+
+                for outcome in _graded(pool, todo, make_job, course, 2 * size):
                     outcomes.append(outcome)
                     bar.update(1)
                     bar.set_postfix(not_graded=sum(not o.graded for o in outcomes))
@@ -278,13 +326,28 @@ def _finish(course, future, student_id, assignment_id, mark, findings):
         result = Result(student_id, assignment_id, False, f"grading worker failed: {error!r}")
     findings = findings + result.findings
     outcome = Outcome(student_id, assignment_id, result.graded, result.reason, findings)
-    outcome.seconds = result.seconds
+    outcome.timings = dict(result.timings)
+    start = time.perf_counter()
     if result.graded:
         try:
             store(course, result, {"fingerprint": mark, "findings": findings})
         except Exception as error:  # noqa: BLE001
             outcome.graded, outcome.reason = False, f"its grades could not be stored: {error!r}"
+    if outcome.timings:
+        outcome.timings["storing"] = time.perf_counter() - start
+    outcome.seconds = sum(outcome.timings.values())
     return outcome
+
+
+def timings(outcomes):
+    """A plain-text table: where each graded notebook's time went, phase by phase, in seconds."""
+    rows = [o for o in outcomes if o.timings]
+    width = max([len(f"{o.student}/{o.assignment}") for o in rows] + [10])
+    lines = ["submission".ljust(width) + "".join(p.rjust(14) for p in PHASES) + "total".rjust(9)]
+    for o in rows:
+        cells = "".join(f"{o.timings.get(p, 0.0):14.2f}" for p in PHASES)
+        lines.append(f"{o.student}/{o.assignment}".ljust(width) + cells + f"{o.seconds:9.2f}")
+    return "\n".join(lines)
 
 
 def feedback(course, assignment=None):

@@ -1,29 +1,24 @@
 """The trusted verdict: run every graded test cell outside the sandbox, against torch.
 
-``python -I -m autograder.grading.judge --source S --submission N --out R [limits] -- PROBE``
-runs each test cell of the *source* notebook (hidden tests included) in this trusted process.
-The learner's code never runs here: it runs in a probe (``PROBE`` is the sandboxed command of
-:mod:`autograder.checks.probe`), and the test cell sees each learner class or function as a
-:class:`~autograder.checks.Remote` whose records come back as data. Plain values (an ``int``
-answer) are copied over. The result, one entry per test cell (what it printed, the error it
-raised, what happened worth a person's review), is written as JSON to ``R``.
+:func:`judge` runs each test cell of the *source* notebook (hidden tests included) in the
+grading worker, a trusted process. The learner's code never runs there: it runs in a probe (the
+sandboxed :mod:`autograder.checks.probe`), and the test cell sees each learner class or
+function as a :class:`~autograder.checks.Remote` whose records come back as data. Plain values
+(an ``int`` answer) are copied over. The result has one entry per test cell: what it printed,
+the error it raised, and what happened worth a person's review.
 """
 
-import argparse
 import ast
 import contextlib
 import io
-import json
 import os
 import select
 import signal
 import subprocess
 
-import nbformat
 from nbgrader.utils import is_grade, is_solution
 
 from ..channel import HEADER, MAX_BYTES, ChannelError, decode, encode, functions_by_name
-from .limits import Limits
 
 
 class ProbeFailed(RuntimeError):
@@ -56,28 +51,36 @@ def test_imports(source_nb):
     return "\n".join(imports)
 
 
-def learner_cells(student_nb):
-    """The learner's code as the kernel ran it: every code cell but the graded test cells."""
-    return [c.source for c in student_nb.cells if c.cell_type == "code" and not is_grade(c)]
+def learner_cells(student_nb, skipped=frozenset()):
+    """The learner's code as the kernel ran it: every code cell but the graded test cells and
+    the ``skipped`` ones (:func:`autograder.build.ungraded.skipped_cells`)."""
+    return [
+        c.source
+        for c in student_nb.cells
+        if c.cell_type == "code" and not is_grade(c) and c.source not in skipped
+    ]
 
 
 class Probe:
-    """The sandboxed learner process, started on first use and again after a failure."""
+    """The sandboxed learner process, started on first use and again after a failure; the
+    first may be ``process``, started earlier with ``command`` and waiting for its hello."""
 
-    def __init__(self, command, hello, seconds, start_seconds):
+    def __init__(self, command, hello, seconds, start_seconds, process=None):
         self.command, self.hello = command, hello
         self.seconds, self.start_seconds = seconds, start_seconds
-        self.process = None
+        self.process, self.waiting = None, process
         self.names = None
 
     def start(self):
-        self.process = subprocess.Popen(
-            self.command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        self.process, self.waiting = self.waiting, None
+        if self.process is None:
+            self.process = subprocess.Popen(
+                self.command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         reply = self._ask(self.hello, "running your code cells", self.start_seconds)
         if not isinstance(reply, dict) or not isinstance(reply.get("names"), dict):
             self.stop()
@@ -176,50 +179,37 @@ def run_test_cell(code, namespace):
     return {"stdout": printed.getvalue(), "error": error, "finding": finding}
 
 
-def judge(source_nb, student_nb, probe_command, cell_seconds, notebook_seconds):
-    """{grade id: result of its test cell} for one notebook."""
+def judge(
+    source_nb,
+    student_nb,
+    probe_command,
+    cell_seconds,
+    notebook_seconds,
+    skipped=frozenset(),
+    process=None,
+    lap=lambda phase: None,
+):
+    """{grade id: result of its test cell} for one notebook. ``process`` is a probe already
+    started with ``probe_command``; ``lap(phase)`` is told when the learner's cells have run and
+    after each test cell."""
     names, imports = solution_names(source_nb), test_imports(source_nb)
-    hello = {"cells": learner_cells(student_nb), "names": names, "cell_seconds": cell_seconds}
-    probe = Probe(probe_command, hello, cell_seconds, notebook_seconds)
+    cells = learner_cells(student_nb, skipped)
+    hello = {"cells": cells, "names": names, "cell_seconds": cell_seconds}
+    probe = Probe(probe_command, hello, cell_seconds, notebook_seconds, process)
     tests = [c for c in source_nb.cells if c.cell_type == "code" and is_grade(c)]
     try:
         probe.start()
+        lap("lesson cells")
     except ProbeFailed as error:
         failed = {"ename": "CheckFailed", "evalue": f"your code could not be run: {error}"}
         result = {"stdout": "", "error": failed, "finding": error.finding}
         return {cell.metadata.nbgrader.grade_id: result for cell in tests}
     try:
         namespace = learner_namespace(probe, names, imports)
-        return {
-            cell.metadata.nbgrader.grade_id: run_test_cell(cell.source, namespace) for cell in tests
-        }
+        results = {}
+        for cell in tests:
+            results[cell.metadata.nbgrader.grade_id] = run_test_cell(cell.source, namespace)
+            lap("hidden tests")
+        return results
     finally:
         probe.stop()
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.grading.judge", description=__doc__)
-    parser.add_argument("--source", required=True, help="the source notebook (hidden tests)")
-    parser.add_argument("--submission", required=True, help="the learner's notebook")
-    parser.add_argument("--out", required=True, help="where to write the results (JSON)")
-    parser.add_argument(
-        "--cell-seconds", type=int, default=Limits.cell_seconds, help="for one cell or check"
-    )
-    parser.add_argument(
-        "--notebook-seconds",
-        type=int,
-        default=Limits.notebook_seconds,
-        help="for the learner's cells",
-    )
-    parser.add_argument("probe", nargs=argparse.REMAINDER, help="-- the sandboxed probe command")
-    args = parser.parse_args(argv)
-    command = args.probe[1:] if args.probe[:1] == ["--"] else args.probe
-    source = nbformat.read(args.source, as_version=4)
-    student = nbformat.read(args.submission, as_version=4)
-    results = judge(source, student, command, args.cell_seconds, args.notebook_seconds)
-    with open(args.out, "w") as handle:
-        json.dump(results, handle)
-
-
-if __name__ == "__main__":
-    main()

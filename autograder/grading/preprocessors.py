@@ -1,7 +1,29 @@
 """nbgrader preprocessors of our own, plugged into autograde and feedback by nbgrader_config.py."""
 
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
-from traitlets import Integer
+from nbgrader.utils import is_grade
+from traitlets import Dict, Integer
+
+from ..build.ungraded import SKIP_TAG
+
+
+class SkipUngraded(NbGraderPreprocessor):
+    """Tag the cells grading leaves unrun (chosen by ``autograder.build.ungraded``) with the tag
+    Execute skips, after removing it from every cell: a submission cannot choose them."""
+
+    skipped = Dict(help="notebook name → sources of the cells to leave unrun").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        self._skip = set(self.skipped.get(resources["nbgrader"]["notebook"], ()))
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        tags = [tag for tag in cell.metadata.get("tags", []) if tag != SKIP_TAG]
+        if cell.cell_type == "code" and not is_grade(cell) and cell.source in self._skip:
+            tags.append(SKIP_TAG)
+        if tags or "tags" in cell.metadata:
+            cell.metadata["tags"] = tags
+        return cell, resources
 
 
 class TruncateOutputs(NbGraderPreprocessor):

@@ -5,8 +5,8 @@ resource limits on itself (memory, CPU time, processes, file size), then execs t
 bubblewrap when it is installed: a new user, PID, IPC, UTS and network namespace (no network at
 all; the kernel talks to nbgrader over Unix sockets in ``--runtime``), all capabilities dropped,
 and a filesystem that holds only the system, the Python environment, the course's packages
-(read-only) and, at the working folder's path, ``--view`` (read-write): a private folder with
-the learner's own files, so nothing the kernel writes lands where nbgrader works. The gradebook,
+(read-only) and the working folder (read-write): a private folder with the learner's own
+files, so nothing the kernel writes lands where nbgrader works. The gradebook,
 source/, the notebook with hidden tests restored and the other submissions are simply not
 there. Without bubblewrap the limits still apply and the report says which protections are
 missing. Imports nothing but the standard library.
@@ -82,7 +82,7 @@ def readable_paths():
     return sorted(paths)
 
 
-def bwrap_argv(bwrap, kernel, workdir, view, runtime, readable, extra_env):
+def bwrap_argv(bwrap, kernel, workdir, runtime, readable, extra_env):
     argv = [
         bwrap,
         "--die-with-parent",
@@ -104,10 +104,7 @@ def bwrap_argv(bwrap, kernel, workdir, view, runtime, readable, extra_env):
     ]
     for path in SYSTEM_DIRS + readable:
         argv += ["--ro-bind-try", path, path]
-    argv += ["--bind", view, workdir, "--bind", runtime, runtime]
-    if "-f" in kernel:  # the connection file jupyter_client wrote, wherever that is
-        connection = kernel[kernel.index("-f") + 1]
-        argv += ["--ro-bind", connection, connection]
+    argv += ["--bind", workdir, workdir, "--bind", runtime, runtime]
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "HOME": f"{runtime}/home",
@@ -199,8 +196,7 @@ def main(argv=None):
         prog="python -m autograder.grading.sandbox", description=__doc__
     )
     parser.add_argument("--workdir", required=True, help="the notebook's folder (read-write)")
-    parser.add_argument("--view", help="what the kernel sees at --workdir (default: itself)")
-    parser.add_argument("--runtime", required=True, help="the kernel's socket folder")
+    parser.add_argument("--runtime", required=True, help="the kernel's sockets and connection file")
     parser.add_argument("--memory-mb", type=int, default=LIMITS.memory_mb)
     parser.add_argument("--cpu-seconds", type=int, default=LIMITS.notebook_seconds)
     parser.add_argument(
@@ -224,7 +220,6 @@ def main(argv=None):
             bwrap,
             kernel,
             args.workdir,
-            args.view or args.workdir,
             args.runtime,
             readable_paths(),
             threads,
@@ -234,6 +229,8 @@ def main(argv=None):
     )
     limit_processes(args.processes, args.cgroup)
     apply_limits(args.memory_mb, args.cpu_seconds, args.file_mb)
+    if not bwrap:  # bubblewrap moves into the working folder itself (--chdir)
+        os.chdir(args.workdir)
     os.execv(command[0], command)
 
 

@@ -1,35 +1,42 @@
-"""Grade one submission in a scratch course: the unit of work a local or Dask worker runs.
+"""Grade one submission: the unit of work a local or Dask worker runs.
 
 A :class:`Job` carries everything by value (the submission's files, a gradebook holding only the
 assignment's cells, the nbgrader config, the limits), so a worker needs no shared filesystem.
-``grade_job`` runs nbgrader's own ``autograde`` in a fresh scratch course whose kernel starts
-through :mod:`.sandbox`; the kernel sees a private copy of the submission, never the
-folder nbgrader writes. Then :mod:`.judge` gives the trusted verdict: its outputs
-replace the test cells' outputs before nbgrader scores them, and a test cell on which the kernel
-and the judge disagree is a :class:`Finding` for a person to review. Every process starts in
-Python's isolated mode from a folder no student can write. The :class:`Result` carries only the
-graded notebooks, read without following links and size-capped.
+A worker is a long-lived process that keeps nbgrader, and after its first job torch, imported:
+``grade_job`` runs nbgrader's own ``Autograde`` converter in this process, in the scratch course
+of a :class:`~.slots.Slot` whose kernel was started in its sandbox, torch imported, before the
+job arrived; the kernel sees a private copy of the submission, never the folder nbgrader writes.
+Then :mod:`.judge` gives the trusted verdict: its outputs replace the test cells' outputs before
+nbgrader scores them, and a test cell on which the kernel and the judge disagree is a
+:class:`Finding` for a person to review. The :class:`Result` carries only the graded notebooks,
+read without following links and size-capped, and where the time went.
 """
 
+import contextlib
+import io
 import json
+import logging
+import multiprocessing.util
 import os
-import signal
-import subprocess
-import sys
-import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from nbgrader.utils import determine_grade, is_grade
 
+from ..build.ungraded import SKIP_TAG, skipped_cells
 from ..nbgrader_cli import venv_env
 from .intake import Refused, read_regular
+from .judge import judge
 from .limits import Limits
-from .sandbox import remove_cgroup
+from .preprocessors import SkipUngraded
+from .slots import Slot
 
 GRADED_BYTES = 64 * 2**20  # the largest graded notebook taken back (outputs are cut before)
+PHASES = ("start-up", "kernel start", "lesson cells", "hidden tests", "storing", "other")
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,107 @@ class Result:
     log: str = ""
     seconds: float = 0.0
     findings: list = field(default_factory=list)
+    timings: dict = field(default_factory=dict)  # phase (PHASES) → seconds
+
+
+class Clock:
+    """Where one job's time went: seconds per phase of :data:`PHASES`, measured as laps.
+
+    nbgrader's Execute runs a notebook cell by cell; each cell's time, from its start to the next
+    cell's, is a lap of its ``pending`` phase (the last cell's also holds nbgrader's scoring)."""
+
+    def __init__(self):
+        self.start = self.last = time.perf_counter()
+        self.spent = dict.fromkeys(PHASES, 0.0)
+        self.pending = "other"
+
+    def lap(self, phase):
+        """Count the time since the last lap as ``phase``."""
+        now = time.perf_counter()
+        self.spent[phase] += now - self.last
+        self.last = now
+
+    def cell_started(self, cell):
+        self.lap(self.pending)
+        self.pending = "hidden tests" if is_grade(cell) else "lesson cells"
+
+
+class SlotKernelManager(AsyncKernelManager):
+    """nbgrader's kernel manager for one slot: the kernel it starts is the slot's, waiting in
+    its sandbox with torch imported, which it hands this notebook's connection file."""
+
+    slot = None  # set per job, in a subclass
+    clock = None
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        self.clock.lap("start-up")
+        kernel = self.slot.take_kernel()
+        kernel.stdin.write(f"{self.connection_file}\n".encode())
+        kernel.stdin.close()
+        provisioner = self.provisioner
+        provisioner.process, provisioner.pid, provisioner.pgid = kernel, kernel.pid, kernel.pid
+        self._reconcile_connection_info(provisioner.connection_info)
+
+
+_lock = threading.Lock()  # one job at a time in a process (a Dask worker may run threads)
+_ready = {}  # pid → the slot made ready for that process's next job (a forked child: its own)
+_closing = set()  # the pids that close their ready slot on exit
+
+
+def _next_slot(limits):
+    """Start the slot for this process's next job; it is closed when the process exits."""
+    if os.getpid() not in _closing:  # pool workers skip atexit; multiprocessing's exit runs this
+        multiprocessing.util.Finalize(None, _close_ready, exitpriority=10)
+        _closing.add(os.getpid())
+    _ready[os.getpid()] = Slot(limits)
+
+
+def _take_slot(limits):
+    """The slot made ready for this job, or a new one where there is none with these limits."""
+    slot = _ready.pop(os.getpid(), None)
+    if slot is not None and slot.limits != limits:
+        slot.close()
+        slot = None
+    return slot or Slot(limits)
+
+
+def _close_ready():
+    slot = _ready.pop(os.getpid(), None)
+    if slot is not None:
+        slot.close()
+
+
+def warm_up(limits):
+    """Make this worker process ready for its first job: a slot with these limits starts its
+    kernel and probe, and nbgrader's converters and torch (for the judge) are imported in the
+    background. Returns at once."""
+    with _lock:
+        if os.getpid() not in _ready:
+            _next_slot(limits)
+    threading.Thread(target=_import_for_grading, daemon=True).start()
+
+
+def _import_for_grading():
+    import nbgrader.converters  # noqa: F401
+
+    from ..checks import Remote  # noqa: F401 (torch)
+
+
+def grade_job(job):
+    """Autograde one submission with nbgrader in a slot made ready for it; never raises."""
+    with _lock:
+        clock = Clock()
+        slot = _take_slot(job.limits)
+        _next_slot(job.limits)  # the next job's processes start while this one runs
+        try:
+            result = _grade_in(slot, job, clock)
+        except Exception as error:  # noqa: BLE001 (report it; the class goes on)
+            result = Result(job.student, job.assignment, False, f"grading failed: {error!r}")
+        finally:
+            slot.close()
+        clock.lap("other")
+        result.seconds, result.timings = clock.last - clock.start, clock.spent
+    return result
 
 
 def write_folder(folder, files):
@@ -78,77 +186,18 @@ def write_folder(folder, files):
         (folder / name).write_bytes(data)
 
 
-def sandboxed(command, workdir, runtime, limits, cgroup, view=None):
-    """``command`` (a Python module's argv) started in isolated mode inside the sandbox."""
-    return [
-        sys.executable, "-I", "-m", "autograder.grading.sandbox",
-        "--workdir", str(workdir), "--view", str(view or workdir), "--runtime", str(runtime),
-        "--memory-mb", str(limits.memory_mb), "--cpu-seconds", str(limits.notebook_seconds),
-        "--processes", str(limits.processes), "--file-mb", str(limits.file_mb),
-        "--cgroup", cgroup, "--threads", str(limits.threads),
-        "--", sys.executable, "-I", *command,
-    ]  # fmt: skip
-
-
-def kernel_spec(workdir, view, runtime, limits, cgroup):
-    """A kernelspec named python3 whose kernel starts inside the sandbox, where its working
-    folder shows ``view`` (the learner's own files), and no folder is put on its sys.path."""
-    kernel = [
-        "-m",
-        "ipykernel_launcher",
-        "-f",
-        "{connection_file}",
-        "--IPKernelApp.ignore_cwd=True",
-    ]
-    return {
-        "display_name": "Python 3 (sandboxed grading kernel)",
-        "language": "python",
-        # The kernel's pid is the sandbox's, which would die of a SIGINT: interrupt by message.
-        "interrupt_mode": "message",
-        "argv": sandboxed(kernel, workdir, runtime, limits, cgroup, view),
-    }
-
-
-def grade_job(job):
-    """Autograde one submission with nbgrader in a scratch course; never raises."""
-    start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="lbl-grade-") as scratch:
-        scratch = Path(scratch)
-        try:
-            result = _grade_in(scratch, job)
-        except Exception as error:  # noqa: BLE001 (report it; the class goes on)
-            result = Result(job.student, job.assignment, False, f"grading failed: {error!r}")
-        finally:
-            for name in ("kernel", "probe"):
-                remove_cgroup(f"lbl-{scratch.name}-{name}")
-    result.seconds = time.perf_counter() - start
-    return result
-
-
-def _grade_in(scratch, job):
-    course, runtime, view = scratch / "course", scratch / "runtime", scratch / "view"
+def _grade_in(slot, job, clock):
+    course = slot.course
     workdir = course / "autograded" / job.student / job.assignment
     write_folder(course / "submitted" / job.student / job.assignment, job.files)
-    write_folder(view, {n: d for n, d in job.files.items() if n.endswith(".ipynb")})
+    write_folder(slot.view, {n: d for n, d in job.files.items() if n.endswith(".ipynb")})
     (course / "gradebook.db").write_bytes(job.gradebook)
     (course / "nbgrader_config.py").write_text(job.config)
-    spec = scratch / "jupyter" / "kernels" / "python3" / "kernel.json"
-    spec.parent.mkdir(parents=True)
-    cgroup = f"lbl-{scratch.name}-kernel"
-    spec.write_text(json.dumps(kernel_spec(workdir, view, runtime, job.limits, cgroup)))
-    (runtime / "home").mkdir(parents=True)
-    env = venv_env() | {
-        "JUPYTER_PATH": str(scratch / "jupyter"),
-        "JUPYTER_RUNTIME_DIR": str(runtime),
-        "JUPYTER_CONFIG_DIR": str(scratch / "config"),
-    }
-    command = [
-        sys.executable, "-I", "-m", "nbgrader", "autograde", job.assignment,
-        "--student", job.student, "--create", "--force",
-        "--KernelManager.transport=ipc", f"--KernelManager.ip={runtime}/kernel",
-        f"--Execute.timeout={job.limits.cell_seconds}",
-    ]  # fmt: skip
-    log, timed_out = run_logged(command, course, env, job.limits.notebook_seconds)
+    notebooks = sorted(n for n in job.sources if n in job.files)
+    sources = {n: nbformat.reads(job.sources[n].decode(), as_version=4) for n in notebooks}
+    skips = {n: skipped_cells(sources[n], job.files[n]) for n in notebooks}
+    log, ok, timed_out = autograde(slot, job, clock, skips)
+    clock.lap(clock.pending)
     if timed_out:
         reason = (
             f"took longer than the {job.limits.notebook_seconds} s allowed for a "
@@ -156,18 +205,26 @@ def _grade_in(scratch, job):
         )
         return Result(job.student, job.assignment, False, reason, log=log)
     graded = {}
-    for name in sorted(n for n in job.sources if n in job.files):
+    for name in notebooks:
         try:
             graded[name] = read_regular(workdir / name, GRADED_BYTES)
         except Refused:
             pass
-    if "There was an error processing" in log or not graded:
+    if not ok or not graded:
         return Result(job.student, job.assignment, False, explain(log), log=log)
     findings = []
     for name, data in graded.items():
-        verdict = run_judge(scratch, job, name, env)
-        if isinstance(verdict, str):
-            return Result(job.student, job.assignment, False, verdict, log=log)
+        student = nbformat.reads(job.files[name].decode(), as_version=4)
+        verdict = judge(
+            sources[name],
+            student,
+            slot.probe_command(),
+            job.limits.cell_seconds,
+            job.limits.notebook_seconds,
+            skipped=skips[name],
+            process=slot.take_probe(),
+            lap=clock.lap,
+        )
         graded[name], found = apply_verdict(name, data, verdict)
         findings += found
     if "timestamp.txt" in job.files:  # the submission's own, never what a kernel wrote
@@ -175,33 +232,107 @@ def _grade_in(scratch, job):
     return Result(job.student, job.assignment, True, "", graded, log, findings=findings)
 
 
-def run_judge(scratch, job, name, env):
-    """The trusted verdict on one notebook: {grade id: result}, or why there is none."""
-    folder = scratch / "judge"
-    write_folder(folder, {f"source-{name}": job.sources[name], name: job.files[name]})
-    probe_dir, probe_runtime = scratch / "probe", scratch / "probe-runtime"
-    (probe_runtime / "home").mkdir(parents=True, exist_ok=True)
-    probe_dir.mkdir(exist_ok=True)
-    probe = sandboxed(
-        ["-m", "autograder.checks.probe"],
-        probe_dir,
-        probe_runtime,
-        job.limits,
-        f"lbl-{scratch.name}-probe",
+def autograde(slot, job, clock, skips):
+    """nbgrader's own Autograde converter, run in this process on the slot's scratch course,
+    its kernel the slot's, the cells in ``skips`` (notebook name → sources) left unrun.
+
+    Returns (log, ok, timed_out); a notebook that runs past its time has its kernel killed."""
+    from nbgrader.converters import Autograde, NbGraderException
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config, PyFileConfigLoader
+
+    spec = slot.root / "jupyter" / "kernels" / "python3" / "kernel.json"
+    spec.parent.mkdir(parents=True, exist_ok=True)
+    spec.write_text(json.dumps(kernel_spec(slot)))
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(slot.course)).load_config()
+    chain = config.Autograde.get("autograde_preprocessors")
+    chain = list(chain or Autograde.autograde_preprocessors.default_value)
+
+    manager = type("Manager", (SlotKernelManager,), {"slot": slot, "clock": clock})
+    limits = job.limits
+    config.merge(
+        Config(
+            CourseDirectory={
+                "root": str(slot.course),
+                "student_id": job.student,
+                "assignment_id": job.assignment,
+            },
+            Autograde={"create_student": True, "autograde_preprocessors": [SkipUngraded, *chain]},
+            BaseConverter={"force": True},
+            SkipUngraded={"skipped": {Path(name).stem: sorted(s) for name, s in skips.items()}},
+            KernelManager={
+                "transport": "ipc",
+                "ip": f"{slot.runtime}/kernel",
+                "connection_file": str(slot.runtime / "kernel.json"),  # the sandbox sees it
+            },
+            Execute={
+                "timeout": limits.cell_seconds,
+                "kernel_manager_class": manager,
+                "skip_cells_with_tag": SKIP_TAG,  # set by SkipUngraded alone
+                "on_notebook_start": lambda **_: clock.lap("kernel start"),
+                # Functions, not bound methods: traitlets deep-copies config values. nbgrader's
+                # Execute owns on_cell_executed.
+                "on_cell_start": lambda cell, **_: clock.cell_started(cell),
+            },
+        )
     )
-    out = folder / f"{name}.verdict.json"
-    command = [
-        sys.executable, "-I", "-m", "autograder.grading.judge",
-        "--source", str(folder / f"source-{name}"), "--submission", str(folder / name),
-        "--out", str(out), "--cell-seconds", str(job.limits.cell_seconds),
-        "--notebook-seconds", str(job.limits.notebook_seconds), "--", *probe,
-    ]  # fmt: skip
-    log, timed_out = run_logged(command, folder, env, job.limits.notebook_seconds)
-    if timed_out:
-        return f"the trusted check took longer than the {job.limits.notebook_seconds} s allowed"
-    if not out.is_file():
-        return f"the trusted check failed: {log.strip().splitlines()[-1:] or ['no output']}"
-    return json.loads(out.read_text())
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("[Autograde | %(levelname)s] %(message)s"))
+    log = logging.getLogger("autograder.grading.autograde")
+    log.propagate, log.level = False, logging.INFO
+    log.addHandler(handler)
+    timed_out = threading.Event()
+
+    def too_long():
+        timed_out.set()
+        slot.kill()
+
+    watchdog = threading.Timer(limits.notebook_seconds, too_long)
+    environment = {
+        "JUPYTER_PATH": str(slot.root / "jupyter"),
+        "JUPYTER_RUNTIME_DIR": str(slot.runtime),
+        "JUPYTER_CONFIG_DIR": str(slot.root / "config"),
+        "PATH": venv_env()["PATH"],
+    }
+    try:
+        watchdog.start()
+        with environ(environment):
+            Autograde(coursedir=CourseDirectory(config=config), config=config, log=log).start()
+        ok = True
+    except NbGraderException:
+        ok = False
+    finally:
+        watchdog.cancel()
+        log.removeHandler(handler)
+    return stream.getvalue() + slot.kernel_log(), ok, timed_out.is_set()
+
+
+@contextlib.contextmanager
+def environ(values):
+    """``os.environ`` with ``values`` set, restored after (jupyter_client reads its paths there)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def kernel_spec(slot):
+    """The kernelspec named python3 that nbgrader finds: the slot's sandboxed kernel, whose
+    working folder holds the learner's own files, and no folder is put on its sys.path."""
+    return {
+        "display_name": "Python 3 (sandboxed grading kernel)",
+        "language": "python",
+        # The kernel's pid is the sandbox's, which would die of a SIGINT: interrupt by message.
+        "interrupt_mode": "message",
+        "argv": slot.kernel_command(),
+    }
 
 
 def apply_verdict(name, data, verdict):
@@ -241,31 +372,6 @@ def trusted_outputs(result):
         traceback = [f"{error['ename']}: {error['evalue']}"]
         outputs.append(nbformat.v4.new_output("error", traceback=traceback, **error))
     return outputs
-
-
-def run_logged(command, cwd, env, seconds):
-    """Run a command in its own process group, killed as a whole when time is up.
-
-    Returns (log, timed_out)."""
-    process = subprocess.Popen(
-        command,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        log, _ = process.communicate(timeout=seconds)
-        timed_out = False
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        log, _ = process.communicate()
-        timed_out = True
-    except BaseException:  # Ctrl-C or a cancelled task: leave no grading behind
-        os.killpg(process.pid, signal.SIGKILL)
-        raise
-    return log.decode(errors="replace"), timed_out
 
 
 def explain(log):
