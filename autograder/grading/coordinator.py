@@ -268,7 +268,8 @@ def grade(
         todo.append((student_id, assignment_id, mark))
     with tqdm(total=len(work), initial=len(outcomes), desc="grading", unit="notebook") as bar:
         if todo:
-            with executor(workers, scheduler, limits) as (pool, size, limits):
+            busy = min(workers or os.cpu_count() or 1, len(todo))  # idle workers only compete
+            with executor(busy, scheduler, limits) as (pool, size, limits):
                 # the workers get ready while the gradebook learns the assignments
                 templates = {n: register_assignment(course, n) for n, nbs in sources.items() if nbs}
 

@@ -212,6 +212,10 @@ def _grade_in(slot, job, clock):
             pass
     if not ok or not graded:
         return Result(job.student, job.assignment, False, explain(log), log=log)
+    if job.limits.threads:  # the judge computes torch's references here: its share of cores too
+        import torch
+
+        torch.set_num_threads(job.limits.threads)
     findings = []
     for name, data in graded.items():
         student = nbformat.reads(job.files[name].decode(), as_version=4)
