@@ -75,12 +75,6 @@ def make_class(course, students, seed=0):
     return kinds
 
 
-def timed(run):
-    start = time.perf_counter()
-    run()
-    return time.perf_counter() - start
-
-
 def plain_nbgrader(course):
     """nbgrader autograde as an instructor runs it: every student, one after another."""
     nbgrader("generate_assignment", ASSIGNMENT, "--force", course=course)
@@ -141,15 +135,14 @@ def per_notebook(scratch, repeat):
     """Median seconds to grade the `import torch` notebook: plain nbgrader, our worker (this
     process, as a pool worker is: warm after its first job), and a bare import of torch."""
     base = statistics.median(
-        timed(lambda: subprocess.run([sys.executable, "-c", "import torch"], check=True))
+        clocked(subprocess.run, [sys.executable, "-c", "import torch"], check=True)[0]
         for _ in range(repeat)
     )
     tiny = Path(scratch, "tiny")
     tiny.mkdir()
     overhead_course(tiny)
     plain_one = statistics.median(
-        timed(lambda: nbgrader("autograde", "overhead", "--force", course=tiny))
-        for _ in range(repeat)
+        clocked(nbgrader, "autograde", "overhead", "--force", course=tiny)[0] for _ in range(repeat)
     )
     job = Job(
         "s",

@@ -49,7 +49,7 @@ class Slot:
         for runtime in (self.runtime, self.probe_runtime):
             (runtime / "home").mkdir(parents=True)
         self.processes = []
-        self.kernel = self._start(self.kernel_command(), log=self.root / "kernel.log")
+        self.kernel = self._start_kernel()
         self.probe = self._start(self.probe_command())
 
     def cgroup(self, name):
@@ -64,6 +64,9 @@ class Slot:
         return sandboxed(
             module, self.probe_dir, self.probe_runtime, self.limits, self.cgroup("probe")
         )
+
+    def _start_kernel(self):
+        return self._start(self.kernel_command(), log=self.root / "kernel.log")
 
     def _start(self, command, log=None):
         output = open(log, "ab") if log else subprocess.DEVNULL
@@ -85,7 +88,7 @@ class Slot:
         """The waiting kernel (a new one if it died or was taken): the caller owns it now."""
         kernel, self.kernel = self.kernel, None
         if kernel is None or kernel.poll() is not None:
-            kernel = self._start(self.kernel_command(), log=self.root / "kernel.log")
+            kernel = self._start_kernel()
         return kernel
 
     def take_probe(self):
